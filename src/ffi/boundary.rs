@@ -1,0 +1,219 @@
+//! Everything that makes a C call safe: NULL and UTF-8 checks, JSON parsing, the common fields, running the
+//! operation on the shared runtime, catching panics, serialising the envelope, scrubbing secrets.
+
+use crate::client::Client;
+use crate::endpoint::BaseUrl;
+use crate::error::{Error, Result};
+use crate::options::{Auth, CallOptions};
+use crate::secret::Secret;
+use once_cell::sync::Lazy;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use serde_json::{json, Map, Value};
+use std::ffi::{c_char, CStr, CString};
+use std::future::Future;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::time::Duration;
+use uuid::Uuid;
+
+/// One runtime for the whole process, built on first use and never dropped. Calls `block_on` it from the
+/// caller's thread; many threads may do so at once.
+static RUNTIME: Lazy<std::result::Result<tokio::runtime::Runtime, String>> = Lazy::new(|| {
+    let workers = std::thread::available_parallelism().map_or(2, |n| n.get()).clamp(2, 8);
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(workers)
+        .thread_name("delegated-admin")
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot start the library's runtime: {e}"))
+});
+
+pub(crate) fn runtime() -> Result<&'static tokio::runtime::Runtime> {
+    RUNTIME.as_ref().map_err(|e| Error::internal(e.clone()))
+}
+
+/// The request's fields once the common ones are taken out; each operation parses them into its own
+/// input type, which refuses unknown fields.
+pub(crate) struct Fields(Map<String, Value>);
+
+impl Fields {
+    pub fn parse<T: DeserializeOwned>(self) -> Result<T> {
+        serde_json::from_value(Value::Object(self.0)).map_err(|e| Error::invalid(format!("invalid request: {e}")))
+    }
+}
+
+/// Whether a successful result may hold secrets the caller asked for (a token), and so must not be scrubbed.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Output {
+    Plain,
+    HoldsTokens,
+}
+
+/// Run one exported operation: `op` gets the shared client, the call options and the remaining fields, and
+/// returns the future to run. Never panics, never returns NULL.
+pub(crate) fn run<T, Fut>(input: *const c_char, output: Output, op: impl FnOnce(&'static Client, CallOptions, Fields) -> Result<Fut>) -> *mut c_char
+where
+    T: Serialize,
+    Fut: Future<Output = Result<T>>,
+{
+    let mut correlation_id = Uuid::new_v4();
+    let mut secrets: Vec<Secret> = Vec::new();
+    let outcome = catch_unwind(AssertUnwindSafe(|| -> Result<Value> {
+        let text = read_input(input)?;
+        let mut map = parse_object(text)?;
+        let opts = take_common(&mut map, &mut correlation_id, &mut secrets)?;
+        let client = Client::shared()?;
+        let future = op(client, opts, Fields(map))?;
+        let result = runtime()?.block_on(future)?;
+        serde_json::to_value(result).map_err(|e| Error::internal(format!("cannot serialise the result: {e}")))
+    }));
+    let envelope = match outcome {
+        Ok(Ok(result)) => json!({ "ok": true, "result": result, "correlationId": correlation_id }),
+        Ok(Err(e)) => error_envelope(e, correlation_id),
+        Err(panic) => error_envelope(Error::internal(format!("the library panicked: {}", panic_text(&panic))), correlation_id),
+    };
+    let ok = envelope["ok"] == Value::Bool(true);
+    let mut text = envelope.to_string();
+    if !(ok && output == Output::HoldsTokens) {
+        text = scrub(text, &secrets);
+    }
+    into_c_string(text)
+}
+
+pub(crate) fn error_envelope(e: Error, correlation_id: Uuid) -> Value {
+    let e = e.with_correlation_id(correlation_id);
+    let id = e.correlation_id;
+    json!({ "ok": false, "error": e, "correlationId": id })
+}
+
+fn panic_text(panic: &Box<dyn std::any::Any + Send>) -> String {
+    panic
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".into())
+}
+
+fn read_input<'a>(input: *const c_char) -> Result<&'a str> {
+    if input.is_null() {
+        return Err(Error::invalid("request_json is NULL: pass a JSON object"));
+    }
+    // SAFETY: the caller passes a NUL-terminated string that stays valid for the duration of the call (the
+    // header's contract); we only read it.
+    let bytes = unsafe { CStr::from_ptr(input) }.to_bytes();
+    std::str::from_utf8(bytes).map_err(|e| {
+        Error::invalid(format!("request_json is not valid UTF-8 (first bad byte at offset {})", e.valid_up_to()))
+    })
+}
+
+fn parse_object(text: &str) -> Result<Map<String, Value>> {
+    match serde_json::from_str::<Value>(text) {
+        Ok(Value::Object(map)) => Ok(map),
+        Ok(other) => Err(Error::invalid(format!("request_json must be a JSON object, not {}", type_name(&other)))),
+        Err(e) => Err(Error::invalid(format!("request_json is not valid JSON: {e}"))),
+    }
+}
+
+fn type_name(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// Take the fields every request shares out of `map` into [`CallOptions`]; remember every secret seen so
+/// that no output can echo it.
+fn take_common(map: &mut Map<String, Value>, correlation_id: &mut Uuid, secrets: &mut Vec<Secret>) -> Result<CallOptions> {
+    // The correlation id first, so that even an invalid request's error carries the caller's id.
+    if let Some(v) = map.remove("correlationId") {
+        let text = v.as_str().ok_or_else(|| Error::invalid("correlationId must be a GUID string"))?;
+        *correlation_id = crate::validate::guid("correlationId", text)?;
+    }
+    for key in ["deviceCode", "refreshToken", "clientSecret", "accessToken"] {
+        if let Some(Value::String(s)) = map.get(key) {
+            secrets.push(Secret::new(s.clone()));
+        }
+    }
+    let mut opts = CallOptions { correlation_id: *correlation_id, ..CallOptions::default() };
+    if let Some(v) = map.remove("auth") {
+        if let Value::Object(a) = &v {
+            for s in a.values().filter_map(Value::as_str) {
+                secrets.push(Secret::new(s));
+            }
+        }
+        let auth: Auth = serde_json::from_value(v).map_err(|e| Error::invalid(format!("invalid auth: {e}")))?;
+        opts.auth = Some(auth);
+    }
+    if let Some(v) = map.remove("endpoint") {
+        opts.endpoint = Some(BaseUrl::parse("endpoint", string_field("endpoint", &v)?)?);
+    }
+    if let Some(v) = map.remove("authority") {
+        opts.authority = BaseUrl::parse("authority", string_field("authority", &v)?)?;
+    }
+    if let Some(v) = map.remove("tokenScope") {
+        let s = string_field("tokenScope", &v)?.trim();
+        if s.is_empty() {
+            return Err(Error::invalid("tokenScope is empty"));
+        }
+        opts.scope = Some(s.to_string());
+    }
+    if let Some(v) = map.remove("timeoutSeconds") {
+        let secs = v.as_f64().filter(|s| s.is_finite() && *s > 0.0 && *s <= 86_400.0).ok_or_else(|| {
+            Error::invalid("timeoutSeconds must be a number of seconds greater than 0 and at most 86400")
+        })?;
+        opts.timeout = Duration::from_secs_f64(secs);
+    }
+    if let Some(v) = map.remove("maxRetries") {
+        let n = v.as_u64().filter(|n| *n <= 20).ok_or_else(|| Error::invalid("maxRetries must be an integer from 0 to 20"))?;
+        opts.max_retries = n as u32;
+    }
+    Ok(opts)
+}
+
+fn string_field<'v>(name: &str, v: &'v Value) -> Result<&'v str> {
+    v.as_str().ok_or_else(|| Error::invalid(format!("{name} must be a string, not {}", type_name(v))))
+}
+
+/// Replace every secret (raw and JSON-escaped) with `***`.
+pub(crate) fn scrub(mut text: String, secrets: &[Secret]) -> String {
+    for s in secrets {
+        let raw = s.expose();
+        if raw.len() < 4 {
+            continue;
+        }
+        let escaped = Value::String(raw.to_string()).to_string();
+        let escaped = &escaped[1..escaped.len() - 1];
+        for needle in [raw, escaped] {
+            if text.contains(needle) {
+                text = text.replace(needle, "***");
+            }
+        }
+    }
+    text
+}
+
+fn into_c_string(text: String) -> *mut c_char {
+    // serde_json escapes U+0000, so the JSON text has no interior NUL; the fallback cannot normally happen.
+    CString::new(text)
+        .unwrap_or_else(|_| CString::from(c"{\"ok\":false,\"error\":{\"kind\":\"internal\",\"message\":\"output held a NUL byte\"}}"))
+        .into_raw()
+}
+
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scrub_removes_raw_and_escaped_secrets() {
+        let secrets = vec![Secret::new("s3cr\"et-value"), Secret::new("ab")];
+        let text = Value::String("x s3cr\"et-value y ab".into()).to_string();
+        let out = scrub(text, &secrets);
+        assert!(!out.contains("s3cr"), "{out}");
+        assert!(out.contains("ab"), "short strings are left alone: {out}");
+    }
+}

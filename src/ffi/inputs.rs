@@ -1,0 +1,215 @@
+//! The JSON inputs and outputs of each C function, and their conversion to and from the typed API.
+//! Inputs refuse unknown fields, so a misspelt option is an error, not a silent no-op.
+
+use crate::cloudcockpit::UpdateRelationshipRequest;
+use crate::customers::{ListCustomersRequest, OrderBy, MAX_TOP};
+use crate::error::{Error, Result};
+use crate::identity::{DeviceCode, DevicePoll, DevicePollStatus, Token};
+use crate::lighthouse::{AssignmentId, Scope};
+use crate::secret::Secret;
+use crate::validate;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub(crate) struct AcquireTokenInput {
+    pub resource: Option<String>,
+    pub scope: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub(crate) struct StartDeviceCodeInput {
+    pub client_id: String,
+    pub tenant_id: Option<String>,
+    pub resource: Option<String>,
+    pub scope: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub(crate) struct PollDeviceCodeInput {
+    pub client_id: String,
+    pub tenant_id: Option<String>,
+    pub device_code: Secret,
+    /// The interval in force (from the start or the last poll), so `slow_down` can add to it.
+    pub interval: Option<u64>,
+}
+
+pub(crate) const DEFAULT_DEVICE_TENANT: &str = "organizations";
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub(crate) struct ListCustomersInput {
+    #[serde(default)]
+    select: Vec<String>,
+    filter: Option<String>,
+    order_by: Option<String>,
+    top: Option<i64>,
+    skip: Option<i64>,
+    #[serde(default)]
+    count: bool,
+    #[serde(default)]
+    all_pages: bool,
+}
+
+impl TryFrom<ListCustomersInput> for ListCustomersRequest {
+    type Error = Error;
+
+    fn try_from(i: ListCustomersInput) -> Result<ListCustomersRequest> {
+        let top = match i.top {
+            None => None,
+            Some(t) if (1..=i64::from(MAX_TOP)).contains(&t) => Some(t as u16),
+            Some(t) => return Err(Error::invalid(format!("top must be between 1 and {MAX_TOP}, not {t}"))),
+        };
+        let skip = match i.skip {
+            None => None,
+            Some(s) if s >= 0 => Some(s as u64),
+            Some(s) => return Err(Error::invalid(format!("skip must not be negative, not {s}"))),
+        };
+        let req = ListCustomersRequest {
+            select: i.select,
+            filter: i.filter,
+            order_by: i.order_by.as_deref().map(OrderBy::parse).transpose()?,
+            top,
+            skip,
+            count: i.count,
+            all_pages: i.all_pages,
+        };
+        req.validate()?;
+        Ok(req)
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub(crate) struct RemoveDapInput {
+    pub customer_tenant_id: String,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub(crate) struct UpdateRelationshipInput {
+    tenant_domain: String,
+    customer_id: String,
+    relationship_id: String,
+    provider_instance_id: String,
+    auto_extend_enabled: bool,
+}
+
+impl TryFrom<UpdateRelationshipInput> for UpdateRelationshipRequest {
+    type Error = Error;
+
+    fn try_from(i: UpdateRelationshipInput) -> Result<UpdateRelationshipRequest> {
+        validate::path_segment("relationshipId", &i.relationship_id)?;
+        Ok(UpdateRelationshipRequest {
+            tenant_domain: i.tenant_domain,
+            customer_id: validate::guid("customerId", &i.customer_id)?,
+            relationship_id: i.relationship_id,
+            provider_instance_id: validate::guid("providerInstanceId", &i.provider_instance_id)?,
+            auto_extend_enabled: i.auto_extend_enabled,
+        })
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub(crate) struct ListAssignmentsInput {
+    scope: String,
+    #[serde(default)]
+    include_definition: bool,
+    filter: Option<String>,
+}
+
+impl ListAssignmentsInput {
+    pub fn into_parts(self) -> Result<(Scope, bool, Option<String>)> {
+        Ok((Scope::parse(&self.scope)?, self.include_definition, self.filter))
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub(crate) struct RemoveAssignmentInput {
+    assignment_id: Option<String>,
+    scope: Option<String>,
+    assignment_name: Option<String>,
+    #[serde(default)]
+    wait: bool,
+}
+
+impl RemoveAssignmentInput {
+    pub fn into_parts(self) -> Result<(AssignmentId, bool)> {
+        let id = match (self.assignment_id, self.scope, self.assignment_name) {
+            (Some(id), None, None) => AssignmentId::parse(&id)?,
+            (None, Some(scope), Some(name)) => AssignmentId::new(Scope::parse(&scope)?, &name)?,
+            _ => return Err(Error::invalid("give assignmentId, or scope and assignmentName")),
+        };
+        Ok((id, self.wait))
+    }
+}
+
+/// A token as the C ABI returns it.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct TokenOutput {
+    access_token: String,
+    token_type: String,
+    expires_on: DateTime<Utc>,
+    expires_in: u64,
+    scope: String,
+    refresh_token: Option<String>,
+}
+
+impl From<Token> for TokenOutput {
+    fn from(t: Token) -> TokenOutput {
+        TokenOutput {
+            access_token: t.access_token.expose().to_string(),
+            token_type: t.token_type,
+            expires_on: t.expires_on,
+            expires_in: t.expires_in,
+            scope: t.scope,
+            refresh_token: t.refresh_token.map(|r| r.expose().to_string()),
+        }
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct DeviceCodeOutput {
+    device_code: String,
+    user_code: String,
+    verification_uri: String,
+    expires_in: u64,
+    interval: u64,
+    expires_on: DateTime<Utc>,
+    message: String,
+}
+
+impl From<DeviceCode> for DeviceCodeOutput {
+    fn from(d: DeviceCode) -> DeviceCodeOutput {
+        DeviceCodeOutput {
+            device_code: d.device_code.expose().to_string(),
+            user_code: d.user_code,
+            verification_uri: d.verification_uri,
+            expires_in: d.expires_in,
+            interval: d.interval,
+            expires_on: d.expires_on,
+            message: d.message,
+        }
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct DevicePollOutput {
+    status: DevicePollStatus,
+    interval: u64,
+    token: Option<TokenOutput>,
+}
+
+impl From<DevicePoll> for DevicePollOutput {
+    fn from(p: DevicePoll) -> DevicePollOutput {
+        DevicePollOutput { status: p.status, interval: p.interval, token: p.token.map(TokenOutput::from) }
+    }
+}

@@ -1,0 +1,306 @@
+//! Azure Lighthouse (ARM `Microsoft.ManagedServices`): list the registration assignments of a subscription
+//! or resource group, and remove one (a long-running delete, polled to the end when asked).
+
+use crate::client::Client;
+use crate::error::{Error, ErrorKind, Result};
+use crate::http::{self, Call, Request, Response, Service};
+use crate::options::CallOptions;
+use crate::validate;
+use reqwest::Method;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use tokio::time::Instant;
+use uuid::Uuid;
+
+/// The stable api-version of Microsoft.ManagedServices.
+pub const API_VERSION: &str = "2022-10-01";
+const PROVIDER: &str = "providers/Microsoft.ManagedServices/registrationAssignments";
+
+/// `/subscriptions/{guid}` or `/subscriptions/{guid}/resourceGroups/{name}`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Scope {
+    pub subscription_id: Uuid,
+    pub resource_group: Option<String>,
+}
+
+impl Scope {
+    pub fn parse(text: &str) -> Result<Scope> {
+        let bad = || {
+            Error::invalid(format!(
+                "scope `{}` is not /subscriptions/{{guid}} or /subscriptions/{{guid}}/resourceGroups/{{name}}",
+                validate::printable(text)
+            ))
+        };
+        let parts: Vec<&str> = text.trim().trim_end_matches('/').split('/').collect();
+        match parts.as_slice() {
+            ["", s, id] if s.eq_ignore_ascii_case("subscriptions") => {
+                Ok(Scope { subscription_id: validate::guid("scope's subscription id", id).map_err(|_| bad())?, resource_group: None })
+            }
+            ["", s, id, r, rg] if s.eq_ignore_ascii_case("subscriptions") && r.eq_ignore_ascii_case("resourceGroups") => Ok(Scope {
+                subscription_id: validate::guid("scope's subscription id", id).map_err(|_| bad())?,
+                resource_group: Some(resource_group_name(rg).ok_or_else(bad)?),
+            }),
+            _ => Err(bad()),
+        }
+    }
+
+    /// The scope as a path, segments already safe.
+    fn path(&self) -> String {
+        match &self.resource_group {
+            None => format!("/subscriptions/{}", self.subscription_id),
+            Some(rg) => format!("/subscriptions/{}/resourceGroups/{rg}", self.subscription_id),
+        }
+    }
+}
+
+impl std::fmt::Display for Scope {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.path())
+    }
+}
+
+/// Azure's resource group name rules: 1–90 of letters, digits, `_ - . ( )`, not ending in `.`.
+fn resource_group_name(name: &str) -> Option<String> {
+    let ok = (1..=90).contains(&name.chars().count())
+        && !name.ends_with('.')
+        && name.chars().all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.' | '(' | ')'));
+    ok.then(|| name.to_string())
+}
+
+/// The full id of one registration assignment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AssignmentId {
+    pub scope: Scope,
+    pub name: Uuid,
+}
+
+impl AssignmentId {
+    /// Parse `{scope}/providers/Microsoft.ManagedServices/registrationAssignments/{guid}`.
+    pub fn parse(text: &str) -> Result<AssignmentId> {
+        let lower = text.to_ascii_lowercase();
+        let marker = "/providers/microsoft.managedservices/registrationassignments/";
+        let at = lower.find(marker).ok_or_else(|| {
+            Error::invalid(format!(
+                "assignmentId `{}` is not {{scope}}/providers/Microsoft.ManagedServices/registrationAssignments/{{guid}}",
+                validate::printable(text)
+            ))
+        })?;
+        let scope = Scope::parse(&text[..at])?;
+        let name = validate::guid("assignmentId's assignment name", text[at + marker.len()..].trim_end_matches('/'))?;
+        Ok(AssignmentId { scope, name })
+    }
+
+    pub fn new(scope: Scope, name: &str) -> Result<AssignmentId> {
+        Ok(AssignmentId { scope, name: validate::guid("assignmentName", name)? })
+    }
+
+    fn path(&self) -> String {
+        format!("{}/{PROVIDER}/{}", self.scope.path(), self.name)
+    }
+}
+
+impl std::fmt::Display for AssignmentId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.path())
+    }
+}
+
+/// A registration assignment as ARM returns it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RegistrationAssignment {
+    pub id: String,
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub resource_type: Option<String>,
+    pub name: String,
+    #[serde(default)]
+    pub properties: AssignmentProperties,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub system_data: Option<Value>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AssignmentProperties {
+    #[serde(default)]
+    pub registration_definition_id: Option<String>,
+    #[serde(default)]
+    pub provisioning_state: Option<String>,
+    /// Present when the definition was expanded: managing tenant, authorizations, ...
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub registration_definition: Option<Value>,
+}
+
+#[derive(Deserialize)]
+struct Page {
+    #[serde(default)]
+    value: Vec<RegistrationAssignment>,
+    #[serde(rename = "nextLink", default)]
+    next_link: Option<String>,
+}
+
+/// Every registration assignment at `scope` (all pages).
+pub async fn list_assignments(
+    client: &Client,
+    opts: &CallOptions,
+    scope: &Scope,
+    include_definition: bool,
+    filter: Option<&str>,
+) -> Result<Vec<RegistrationAssignment>> {
+    if let Some(f) = filter {
+        if f.trim().is_empty() || f.chars().any(char::is_control) {
+            return Err(Error::invalid("filter is empty or contains control characters"));
+        }
+    }
+    let call = Call::new(client, opts, Service::ResourceManager);
+    let mut url = call.endpoint.join(&format!("{}/{PROVIDER}", scope.path()));
+    {
+        let mut q = url.query_pairs_mut();
+        q.append_pair("api-version", API_VERSION);
+        if include_definition {
+            q.append_pair("$expandRegistrationDefinition", "true");
+        }
+        if let Some(f) = filter {
+            q.append_pair("$filter", f);
+        }
+    }
+    let mut out = Vec::new();
+    loop {
+        let page: Page = http::execute(&call, &Request::new(Method::GET, url), http::json).await?;
+        out.extend(page.value);
+        match page.next_link.filter(|l| !l.is_empty()) {
+            Some(link) => url = call.follow(&link)?,
+            None => return Ok(out),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum RemoveStatus {
+    /// The assignment is gone.
+    Deleted,
+    /// ARM accepted the delete and it is still running (`wait` was not asked).
+    Accepted,
+    /// There was no such assignment (ARM answered 204).
+    NotFound,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RemovedAssignment {
+    pub assignment_id: String,
+    pub status: RemoveStatus,
+    /// Where the running delete can be polled, when it is still running.
+    pub operation_url: Option<String>,
+}
+
+struct Answer {
+    status: u16,
+    headers: reqwest::header::HeaderMap,
+    body: Vec<u8>,
+}
+
+fn answer(resp: &Response) -> Result<Answer, String> {
+    Ok(Answer { status: resp.status, headers: resp.headers.clone(), body: resp.body.clone() })
+}
+
+impl Answer {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+}
+
+/// Delete one registration assignment. With `wait`, poll the long-running delete (Azure-AsyncOperation,
+/// else Location) until it ends or the call's deadline passes.
+pub async fn remove_assignment(client: &Client, opts: &CallOptions, id: &AssignmentId, wait: bool) -> Result<RemovedAssignment> {
+    let call = Call::new(client, opts, Service::ResourceManager);
+    let mut url = call.endpoint.join(&id.path());
+    url.query_pairs_mut().append_pair("api-version", API_VERSION);
+    let first = http::execute(&call, &Request::new(Method::DELETE, url), answer).await?;
+    let done = |status| RemovedAssignment { assignment_id: id.to_string(), status, operation_url: None };
+    match first.status {
+        204 => return Ok(done(RemoveStatus::NotFound)),
+        202 => {}
+        _ => return Ok(done(RemoveStatus::Deleted)),
+    }
+    let (monitor, async_operation) = match (first.header("azure-asyncoperation"), first.header("location")) {
+        (Some(a), _) => (a.to_string(), true),
+        (None, Some(l)) => (l.to_string(), false),
+        (None, None) => return Ok(done(RemoveStatus::Accepted)),
+    };
+    if !wait {
+        return Ok(RemovedAssignment { assignment_id: id.to_string(), status: RemoveStatus::Accepted, operation_url: Some(monitor) });
+    }
+    let monitor_url = call.follow(&monitor)?;
+    let mut wait_for = retry_after_or(&first, 0);
+    for polls in 1u32.. {
+        if Instant::now() + wait_for > call.deadline {
+            return Err(call.error(
+                ErrorKind::Timeout,
+                format!(
+                    "the delete of {id} was accepted but had not finished within the call's deadline of {} s; poll {monitor}",
+                    opts.timeout.as_secs_f64()
+                ),
+            ));
+        }
+        tokio::time::sleep(wait_for).await;
+        let poll = http::execute(&call, &Request::new(Method::GET, monitor_url.clone()), answer).await?;
+        if async_operation {
+            let body: Value = serde_json::from_slice(&poll.body).unwrap_or(Value::Null);
+            match body.get("status").and_then(Value::as_str).unwrap_or("") {
+                s if s.eq_ignore_ascii_case("Succeeded") => return Ok(done(RemoveStatus::Deleted)),
+                s if s.eq_ignore_ascii_case("Failed") || s.eq_ignore_ascii_case("Canceled") => {
+                    let error = body.get("error");
+                    let code = error.and_then(|e| e.get("code")).and_then(Value::as_str);
+                    let message = error.and_then(|e| e.get("message")).and_then(Value::as_str).unwrap_or("no details");
+                    let mut e = call.error(ErrorKind::ServerError, format!("the delete of {id} ended {s}: {message}"));
+                    e.code = code.map(str::to_string);
+                    return Err(e);
+                }
+                _ => {}
+            }
+        } else if poll.status != 202 {
+            return Ok(done(RemoveStatus::Deleted));
+        }
+        wait_for = retry_after_or(&poll, polls);
+    }
+    unreachable!("the poll loop only ends by returning")
+}
+
+fn retry_after_or(a: &Answer, polls: u32) -> std::time::Duration {
+    let resp = Response { status: a.status, headers: a.headers.clone(), body: Vec::new() };
+    http::poll_interval(&resp, polls)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scopes() {
+        let s = Scope::parse("/subscriptions/53018d99-ac51-4ec8-b86e-c8a61de43717").unwrap();
+        assert!(s.resource_group.is_none());
+        let s = Scope::parse("/subscriptions/53018d99-ac51-4ec8-b86e-c8a61de43717/resourceGroups/rg-1.(x)").unwrap();
+        assert_eq!(s.resource_group.as_deref(), Some("rg-1.(x)"));
+        for bad in [
+            "",
+            "/subscriptions/x",
+            "subscriptions/53018d99-ac51-4ec8-b86e-c8a61de43717",
+            "/subscriptions/53018d99-ac51-4ec8-b86e-c8a61de43717/resourceGroups/a/b",
+            "/subscriptions/53018d99-ac51-4ec8-b86e-c8a61de43717/resourceGroups/..",
+            "/subscriptions/53018d99-ac51-4ec8-b86e-c8a61de43717/resourceGroups/a%2f",
+            "/providers/Microsoft.Management/managementGroups/x",
+        ] {
+            assert!(Scope::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn assignment_ids() {
+        let text = "/subscriptions/53018d99-ac51-4ec8-b86e-c8a61de43717/providers/Microsoft.ManagedServices/registrationAssignments/6fc468f5-b399-4e05-a6f1-da8a33da9a6c";
+        let id = AssignmentId::parse(text).unwrap();
+        assert_eq!(id.to_string(), text);
+        assert!(AssignmentId::parse("/subscriptions/53018d99-ac51-4ec8-b86e-c8a61de43717/providers/Microsoft.ManagedServices/registrationAssignments/../x").is_err());
+    }
+}

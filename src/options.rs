@@ -1,0 +1,161 @@
+//! What every call takes besides its own request: credentials, endpoints, correlation, deadline, retries.
+
+use crate::endpoint::BaseUrl;
+use crate::error::{Error, Result};
+use crate::secret::Secret;
+use crate::throttle::Throttle;
+use serde::{Deserialize, Deserializer};
+use std::sync::Arc;
+use std::time::Duration;
+use uuid::Uuid;
+
+/// The Microsoft identity platform's public cloud authority.
+pub const DEFAULT_AUTHORITY: &str = "https://login.microsoftonline.com";
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(100);
+pub const DEFAULT_MAX_RETRIES: u32 = 4;
+
+/// How a call authenticates. `Debug` never shows a secret.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Auth {
+    /// Bring your own bearer token, used as is.
+    AccessToken(Secret),
+    /// The client credentials grant (app-only).
+    ClientCredentials { tenant_id: String, client_id: String, client_secret: Secret },
+    /// The refresh token grant (the partner secure application model); `client_secret` for confidential apps.
+    RefreshToken { tenant_id: String, client_id: String, refresh_token: Secret, client_secret: Option<Secret> },
+}
+
+impl Auth {
+    /// Every secret this credential holds, for scrubbing outputs.
+    pub fn secrets(&self) -> Vec<&Secret> {
+        match self {
+            Auth::AccessToken(t) => vec![t],
+            Auth::ClientCredentials { client_secret, .. } => vec![client_secret],
+            Auth::RefreshToken { refresh_token, client_secret, .. } => {
+                let mut v = vec![refresh_token];
+                v.extend(client_secret.iter());
+                v
+            }
+        }
+    }
+
+    /// The kind of credential, as shown to users: `accessToken`, `clientCredentials`, `refreshToken`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Auth::AccessToken(_) => "accessToken",
+            Auth::ClientCredentials { .. } => "clientCredentials",
+            Auth::RefreshToken { .. } => "refreshToken",
+        }
+    }
+}
+
+/// The JSON shape of `auth`: exactly one of the three credential shapes.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct AuthInput {
+    access_token: Option<Secret>,
+    tenant_id: Option<String>,
+    client_id: Option<String>,
+    client_secret: Option<Secret>,
+    refresh_token: Option<Secret>,
+}
+
+impl<'de> Deserialize<'de> for Auth {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> std::result::Result<Auth, D::Error> {
+        let input = AuthInput::deserialize(deserializer)?;
+        Auth::try_from(input).map_err(|e| serde::de::Error::custom(e.message))
+    }
+}
+
+impl TryFrom<AuthInput> for Auth {
+    type Error = Error;
+
+    fn try_from(a: AuthInput) -> Result<Auth> {
+        const SHAPES: &str = "auth must be {accessToken} or {tenantId, clientId, clientSecret} or {tenantId, clientId, refreshToken[, clientSecret]}";
+        let nonempty = |what: &str, s: &Secret| {
+            if s.is_empty() {
+                Err(Error::invalid(format!("auth.{what} is empty")))
+            } else {
+                Ok(())
+            }
+        };
+        match a {
+            AuthInput { access_token: Some(t), tenant_id: None, client_id: None, client_secret: None, refresh_token: None } => {
+                nonempty("accessToken", &t)?;
+                Ok(Auth::AccessToken(t))
+            }
+            AuthInput { access_token: None, tenant_id: Some(tenant), client_id: Some(client), client_secret: Some(secret), refresh_token: None } => {
+                nonempty("clientSecret", &secret)?;
+                Ok(Auth::ClientCredentials {
+                    tenant_id: crate::validate::tenant("auth.tenantId", &tenant)?,
+                    client_id: crate::validate::guid("auth.clientId", &client)?.to_string(),
+                    client_secret: secret,
+                })
+            }
+            AuthInput { access_token: None, tenant_id: Some(tenant), client_id: Some(client), client_secret, refresh_token: Some(rt) } => {
+                nonempty("refreshToken", &rt)?;
+                Ok(Auth::RefreshToken {
+                    tenant_id: crate::validate::tenant("auth.tenantId", &tenant)?,
+                    client_id: crate::validate::guid("auth.clientId", &client)?.to_string(),
+                    refresh_token: rt,
+                    client_secret,
+                })
+            }
+            _ => Err(Error::invalid(SHAPES)),
+        }
+    }
+}
+
+/// Per-call settings. Build with [`CallOptions::new`] and adjust the public fields.
+#[derive(Debug, Clone)]
+pub struct CallOptions {
+    pub auth: Option<Auth>,
+    /// The service's base URL; `None` = the real service's host.
+    pub endpoint: Option<BaseUrl>,
+    pub authority: BaseUrl,
+    /// Token scope override (default: the service's `/.default` scope).
+    pub scope: Option<String>,
+    /// Sent in each service's correlation header on every attempt, and echoed in results and errors.
+    pub correlation_id: Uuid,
+    /// Deadline of the whole call, retries and polling included.
+    pub timeout: Duration,
+    /// Retries of 408/429/5xx/connection failures.
+    pub max_retries: u32,
+    /// A throttle shared with other calls (a batch's workers): a 429 pauses them all.
+    pub throttle: Option<Arc<Throttle>>,
+}
+
+impl CallOptions {
+    pub fn new(auth: Auth) -> CallOptions {
+        CallOptions { auth: Some(auth), ..CallOptions::default() }
+    }
+
+    pub fn with_endpoint(mut self, endpoint: BaseUrl) -> CallOptions {
+        self.endpoint = Some(endpoint);
+        self
+    }
+
+    pub fn with_authority(mut self, authority: BaseUrl) -> CallOptions {
+        self.authority = authority;
+        self
+    }
+
+    pub(crate) fn auth(&self) -> Result<&Auth> {
+        self.auth.as_ref().ok_or_else(|| Error::invalid("auth is required for this operation"))
+    }
+}
+
+impl Default for CallOptions {
+    fn default() -> CallOptions {
+        CallOptions {
+            auth: None,
+            endpoint: None,
+            authority: BaseUrl::from_static(DEFAULT_AUTHORITY),
+            scope: None,
+            correlation_id: Uuid::new_v4(),
+            timeout: DEFAULT_TIMEOUT,
+            max_retries: DEFAULT_MAX_RETRIES,
+            throttle: None,
+        }
+    }
+}
