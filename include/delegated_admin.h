@@ -32,6 +32,23 @@
 
 
 
+/**
+ * Partner Center documents 500 requests per minute per tenant for the customer resource: 8 a second
+ * stays under it.
+ */
+#define DEFAULT_REQUESTS_PER_SECOND 8.0
+
+/**
+ * Enough workers to keep 8 requests a second going at up to half a second of latency each.
+ */
+#define DEFAULT_CONCURRENCY 4
+
+#define JOURNAL_FORMAT 1
+
+#define DEFAULT_INACTIVE_DAYS 90
+
+#define PLAN_FORMAT 1
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
@@ -143,6 +160,81 @@ char *da_list_lighthouse_assignments(const char *request_json);
  * Returns a JSON envelope the caller frees with `da_string_free`.
  */
 char *da_remove_lighthouse_assignment(const char *request_json);
+
+/**
+ * Plan a DAP cleanup: list every delegated admin customer and classify each (blocking; see `da_job_start`
+ * for progress and cancel).
+ *
+ * Request: `{"auth", "endpoint"?, "inactiveDays"? (default 90), "asOf"? (RFC 3339, default now),
+ * "include"?: [GUID], "exclude"?: [GUID], "planPath"? (also write the plan there), ...}`.
+ * Result: the plan: `{"format","planId","createdAt","asOf","inactiveDays","include","exclude",
+ * "summary":{"customers","candidates","kept"}, "candidates":[entry], "kept":[entry]}` with entry
+ * `{"customerTenantId","organizationDisplayName","dapEnabled","lastSignInDateTime","startDateTime","reason","detail"}`.
+ *
+ * Returns a JSON envelope the caller frees with `da_string_free`.
+ */
+char *da_plan_dap_cleanup(const char *request_json);
+
+/**
+ * Apply a DAP cleanup plan (blocking; see `da_job_start` for progress and cancel).
+ *
+ * Request: `{"auth", "endpoint"?, "plan": plan | "planPath", "journalPath"? (resume: the same plan and
+ * journal again acts on nothing twice), "reportPath"?, "reportCsvPath"?, "concurrency"? (default 4),
+ * "requestsPerSecond"? (default 8; 0 = unpaced), "recheck"? (default true), ...}`.
+ * Result: the report: `{"planId","startedAt","finishedAt","stoppedEarly","stopReason","counts":{"customers",
+ * "candidates","removed","failed","skipped","skippedCandidates","fromJournal"},"requests","throttlePauses",
+ * "outcomes":[{"customerTenantId","organizationDisplayName","outcome":"removed"|"failed"|"skipped","stage",
+ * "reason","error","correlationId","at"}]}`.
+ *
+ * Returns a JSON envelope the caller frees with `da_string_free`.
+ */
+char *da_apply_dap_cleanup(const char *request_json);
+
+/**
+ * Start a long-running operation as a job and return at once.
+ *
+ * Request: the operation's own request plus `"operation": "planDapCleanup" | "applyDapCleanup"`.
+ * Result: `{"jobId"}`. Then poll with `da_job_poll`, cancel with `da_job_cancel`, take the outcome with
+ * `da_job_result`, and release it with `da_job_free`. Nothing is ever called back.
+ *
+ * Returns a JSON envelope the caller frees with `da_string_free`.
+ */
+char *da_job_start(const char *request_json);
+
+/**
+ * Poll a job: its state and progress, and the events since the last poll.
+ *
+ * Request: `{"jobId", "maxEvents"? (default 1000)}`.
+ * Result: `{"jobId","operation","state": "running"|"cancelling"|"succeeded"|"failed"|"cancelled",
+ * "elapsedSeconds","progress":{"phase","customersListed","total","done","removed","failed","skipped",
+ * "inFlight","throttlePauses"},"events":[{"at","message","customerTenantId"?,"outcome"?}],"droppedEvents"}`.
+ *
+ * Returns a JSON envelope the caller frees with `da_string_free`.
+ */
+char *da_job_poll(const char *request_json);
+
+/**
+ * Ask a job to stop: no new customer is started, requests in flight are abandoned (the journal records
+ * them as started; a resume settles them), and the job ends with a report. Request: `{"jobId"}`.
+ *
+ * Returns a JSON envelope the caller frees with `da_string_free`.
+ */
+char *da_job_cancel(const char *request_json);
+
+/**
+ * A finished job's own envelope (its result or its error). While it runs: a `conflict` error, unless
+ * `waitSeconds` is given and it finishes within them. Request: `{"jobId", "waitSeconds"?}`.
+ *
+ * Returns a JSON envelope the caller frees with `da_string_free`.
+ */
+char *da_job_result(const char *request_json);
+
+/**
+ * Release a job (cancelling it if it still runs). Request: `{"jobId"}`. Result: `{"jobId","freed":true}`.
+ *
+ * Returns a JSON envelope the caller frees with `da_string_free`.
+ */
+char *da_job_free(const char *request_json);
 
 #ifdef __cplusplus
 }  // extern "C"

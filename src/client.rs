@@ -28,7 +28,10 @@ impl Client {
             .https_only(false) // checked per URL by `endpoint`: https, or http to loopback only
             .build()
             .map_err(|e| Error::internal(format!("cannot build the HTTP client: {e}")))?;
-        Ok(Client { http, tokens: Arc::new(TokenCache::default()) })
+        Ok(Client {
+            http,
+            tokens: Arc::new(TokenCache::default()),
+        })
     }
 
     /// The process-wide client the C ABI uses.

@@ -38,8 +38,16 @@ pub async fn update_delegated_admin_relationship(
     req: &UpdateRelationshipRequest,
 ) -> Result<UpdatedRelationship> {
     let domain = req.tenant_domain.trim();
-    if domain.is_empty() || domain.len() > 253 || !domain.chars().all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-') {
-        return Err(Error::invalid(format!("tenantDomain `{}` is not a domain name", validate::printable(domain))));
+    if domain.is_empty()
+        || domain.len() > 253
+        || !domain
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-')
+    {
+        return Err(Error::invalid(format!(
+            "tenantDomain `{}` is not a domain name",
+            validate::printable(domain)
+        )));
     }
     let relationship = validate::path_segment("relationshipId", &req.relationship_id)?;
     let call = Call::new(client, opts, Service::CloudCockpit);
@@ -47,10 +55,12 @@ pub async fn update_delegated_admin_relationship(
         "/v1/Customers/{}/delegated-admin-relationships/{relationship}",
         req.customer_id.hyphenated()
     ));
-    let request = Request::new(Method::PATCH, url).header("X-Tenant", domain).json(&json!({
-        "providerInstanceId": req.provider_instance_id.hyphenated().to_string(),
-        "autoExtendEnabled": req.auto_extend_enabled,
-    }));
+    let request = Request::new(Method::PATCH, url)
+        .header("X-Tenant", domain)
+        .json(&json!({
+            "providerInstanceId": req.provider_instance_id.hyphenated().to_string(),
+            "autoExtendEnabled": req.auto_extend_enabled,
+        }));
     let body = http::execute(&call, &request, |resp| {
         if resp.body.iter().all(u8::is_ascii_whitespace) {
             return Ok(None);

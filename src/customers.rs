@@ -13,7 +13,12 @@ const PATH: &str = "/CustomerServiceAdminApi/Web/v1/delegatedAdminCustomers";
 /// The service's documented largest page.
 pub const MAX_TOP: u16 = 300;
 /// Fields `$orderBy` accepts.
-pub const ORDER_BY_FIELDS: [&str; 4] = ["organizationDisplayName", "dapEnabled", "startDateTime", "lastSignInDateTime"];
+pub const ORDER_BY_FIELDS: [&str; 4] = [
+    "organizationDisplayName",
+    "dapEnabled",
+    "startDateTime",
+    "lastSignInDateTime",
+];
 /// Fields of the resource (for `$select`).
 pub const FIELDS: [&str; 10] = [
     "id",
@@ -37,7 +42,11 @@ pub struct DelegatedAdminCustomer {
     pub id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_tenant_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none", alias = "OrganizationDisplayName")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        alias = "OrganizationDisplayName"
+    )]
     pub organization_display_name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub partner_agent_count: Option<i64>,
@@ -77,7 +86,9 @@ pub(crate) fn parse_time(text: Option<&str>) -> Option<DateTime<Utc>> {
     }
     DateTime::parse_from_rfc3339(t)
         .map(|d| d.with_timezone(&Utc))
-        .or_else(|_| chrono::NaiveDateTime::parse_from_str(t, "%Y-%m-%dT%H:%M:%S%.f").map(|n| n.and_utc()))
+        .or_else(|_| {
+            chrono::NaiveDateTime::parse_from_str(t, "%Y-%m-%dT%H:%M:%S%.f").map(|n| n.and_utc())
+        })
         .ok()
 }
 
@@ -96,10 +107,16 @@ impl OrderBy {
         let descending = match words.next().map(str::to_ascii_lowercase).as_deref() {
             None | Some("asc") => false,
             Some("desc") => true,
-            Some(other) => return Err(Error::invalid(format!("orderBy direction `{other}` must be asc or desc"))),
+            Some(other) => {
+                return Err(Error::invalid(format!(
+                    "orderBy direction `{other}` must be asc or desc"
+                )))
+            }
         };
         if words.next().is_some() {
-            return Err(Error::invalid("orderBy takes one field and an optional direction"));
+            return Err(Error::invalid(
+                "orderBy takes one field and an optional direction",
+            ));
         }
         let field = ORDER_BY_FIELDS
             .iter()
@@ -140,7 +157,9 @@ impl ListCustomersRequest {
     pub fn validate(&self) -> Result<()> {
         if let Some(top) = self.top {
             if !(1..=MAX_TOP).contains(&top) {
-                return Err(Error::invalid(format!("top must be between 1 and {MAX_TOP}, not {top}")));
+                return Err(Error::invalid(format!(
+                    "top must be between 1 and {MAX_TOP}, not {top}"
+                )));
             }
         }
         for field in &self.select {
@@ -154,7 +173,9 @@ impl ListCustomersRequest {
         }
         if let Some(f) = &self.filter {
             if f.trim().is_empty() || f.chars().any(char::is_control) {
-                return Err(Error::invalid("filter is empty or contains control characters"));
+                return Err(Error::invalid(
+                    "filter is empty or contains control characters",
+                ));
             }
         }
         Ok(())
@@ -187,21 +208,46 @@ struct Page {
 
 /// List delegated admin customers; with `all_pages`, follow `@odata.nextLink` (or `$skip` when the service
 /// gives no link and a page came back full) until the end.
-pub async fn list(client: &Client, opts: &CallOptions, req: &ListCustomersRequest) -> Result<CustomerList> {
+pub async fn list(
+    client: &Client,
+    opts: &CallOptions,
+    req: &ListCustomersRequest,
+) -> Result<CustomerList> {
+    let mut customers = Vec::new();
+    let (count, next_link) =
+        for_each_page(client, opts, req, |page| customers.extend(page)).await?;
+    Ok(CustomerList {
+        customers,
+        count,
+        next_link,
+    })
+}
+
+/// Like [`list`], but hands each page to `on_page` as it arrives instead of keeping them all, so that a
+/// caller that keeps only a digest of each customer (the cleanup planner) stays small for 100,000 customers.
+/// Returns `@odata.count` (when asked) and, without `all_pages`, the next page's link.
+pub async fn for_each_page(
+    client: &Client,
+    opts: &CallOptions,
+    req: &ListCustomersRequest,
+    mut on_page: impl FnMut(Vec<DelegatedAdminCustomer>),
+) -> Result<(Option<u64>, Option<String>)> {
     req.validate()?;
-    let call = Call::new(client, opts, Service::CustomerAdmin);
+    let mut call = Call::new(client, opts, Service::CustomerAdmin);
     let page_size = req.page_size();
     let mut skip = req.skip.unwrap_or(0);
     let mut url = first_page_url(&call, req, page_size, skip);
-    let mut out = CustomerList { customers: Vec::new(), count: None, next_link: None };
+    let mut count = None;
     loop {
-        let page: Page = http::execute(&call, &Request::new(Method::GET, url.clone()), http::json).await?;
+        // Each page gets the whole deadline: a listing of 100,000 customers is hundreds of requests.
+        call.deadline = tokio::time::Instant::now() + opts.timeout;
+        let page: Page =
+            http::execute(&call, &Request::new(Method::GET, url.clone()), http::json).await?;
         let got = page.value.len() as u64;
-        out.count = out.count.or(page.count);
-        out.customers.extend(page.value);
+        count = count.or(page.count);
+        on_page(page.value);
         if !req.all_pages {
-            out.next_link = page.next_link;
-            return Ok(out);
+            return Ok((count, page.next_link));
         }
         url = match (page.next_link, page_size) {
             (Some(link), _) => call.follow(&link)?,
@@ -209,12 +255,17 @@ pub async fn list(client: &Client, opts: &CallOptions, req: &ListCustomersReques
                 skip += got;
                 first_page_url(&call, req, page_size, skip)
             }
-            _ => return Ok(out),
+            _ => return Ok((count, None)),
         };
     }
 }
 
-fn first_page_url(call: &Call<'_>, req: &ListCustomersRequest, top: Option<u16>, skip: u64) -> url::Url {
+fn first_page_url(
+    call: &Call<'_>,
+    req: &ListCustomersRequest,
+    top: Option<u16>,
+    skip: u64,
+) -> url::Url {
     let mut url = call.endpoint.join(PATH);
     {
         let mut q = url.query_pairs_mut();

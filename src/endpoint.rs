@@ -12,7 +12,8 @@ impl BaseUrl {
     /// `http://` to `127.0.0.1`, `localhost` or `[::1]`.
     pub fn parse(what: &str, text: &str) -> Result<BaseUrl> {
         let trimmed = text.trim().trim_end_matches('/');
-        let url = Url::parse(trimmed).map_err(|e| Error::invalid(format!("{what} `{trimmed}` is not a URL: {e}")))?;
+        let url = Url::parse(trimmed)
+            .map_err(|e| Error::invalid(format!("{what} `{trimmed}` is not a URL: {e}")))?;
         check_transport(what, &url)?;
         if !url.username().is_empty() || url.password().is_some() {
             return Err(Error::invalid(format!("{what} must not carry user info")));
@@ -23,7 +24,9 @@ impl BaseUrl {
             )));
         }
         if url.query().is_some() || url.fragment().is_some() {
-            return Err(Error::invalid(format!("{what} must not have a query or fragment")));
+            return Err(Error::invalid(format!(
+                "{what} must not have a query or fragment"
+            )));
         }
         Ok(BaseUrl(url))
     }

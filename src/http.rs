@@ -57,7 +57,9 @@ impl Service {
         match self {
             Service::Identity => "",
             Service::PartnerCenter => "https://api.partnercenter.microsoft.com/.default",
-            Service::CustomerAdmin => "https://api.partnercustomeradministration.microsoft.com/.default",
+            Service::CustomerAdmin => {
+                "https://api.partnercustomeradministration.microsoft.com/.default"
+            }
             Service::CloudCockpit => "api://b92a36a4-feb8-4f47-a69c-29a180aa6d0a/.default",
             Service::ResourceManager => "https://management.azure.com/.default",
         }
@@ -77,21 +79,41 @@ impl<'a> Call<'a> {
     pub fn new(client: &'a Client, opts: &'a CallOptions, service: Service) -> Call<'a> {
         let endpoint = match service {
             Service::Identity => opts.authority.clone(),
-            _ => opts.endpoint.clone().unwrap_or_else(|| BaseUrl::from_static(service.default_endpoint())),
+            _ => opts
+                .endpoint
+                .clone()
+                .unwrap_or_else(|| BaseUrl::from_static(service.default_endpoint())),
         };
-        Call { client, opts, service, endpoint, deadline: Instant::now() + opts.timeout }
+        Call {
+            client,
+            opts,
+            service,
+            endpoint,
+            deadline: Instant::now() + opts.timeout,
+        }
     }
 
     pub fn scope(&self) -> String {
-        self.opts.scope.clone().unwrap_or_else(|| self.service.default_scope().to_string())
+        self.opts
+            .scope
+            .clone()
+            .unwrap_or_else(|| self.service.default_scope().to_string())
     }
 
     /// A URL the service handed back (nextLink, operation URL): it must be on the endpoint's origin, so
     /// our bearer token never goes anywhere else.
     pub fn follow(&self, link: &str) -> Result<Url> {
-        let url = Url::parse(link).or_else(|_| self.endpoint.join("/").join(link)).map_err(|e| {
-            self.error(ErrorKind::ServerError, format!("{} returned a link that is not a URL: {e}", self.service.name()))
-        })?;
+        let url = Url::parse(link)
+            .or_else(|_| self.endpoint.join("/").join(link))
+            .map_err(|e| {
+                self.error(
+                    ErrorKind::ServerError,
+                    format!(
+                        "{} returned a link that is not a URL: {e}",
+                        self.service.name()
+                    ),
+                )
+            })?;
         check_transport("link", &url)?;
         if !self.endpoint.same_origin(&url) {
             return Err(self.error(
@@ -123,7 +145,13 @@ pub(crate) struct Request {
 
 impl Request {
     pub fn new(method: Method, url: Url) -> Request {
-        Request { method, url, headers: Vec::new(), body: None, bearer: true }
+        Request {
+            method,
+            url,
+            headers: Vec::new(),
+            body: None,
+            bearer: true,
+        }
     }
 
     pub fn json(mut self, body: &serde_json::Value) -> Request {
@@ -132,7 +160,9 @@ impl Request {
     }
 
     pub fn form(mut self, pairs: &[(&str, &str)]) -> Request {
-        let encoded = url::form_urlencoded::Serializer::new(String::new()).extend_pairs(pairs).finish();
+        let encoded = url::form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(pairs)
+            .finish();
         self.body = Some((encoded.into_bytes(), "application/x-www-form-urlencoded"));
         self
     }
@@ -162,10 +192,15 @@ impl Response {
     }
 
     fn request_id(&self) -> Option<String> {
-        ["ms-requestid", "x-ms-request-id", "request-id", "x-request-id"]
-            .iter()
-            .find_map(|h| self.header(h))
-            .map(str::to_string)
+        [
+            "ms-requestid",
+            "x-ms-request-id",
+            "request-id",
+            "x-request-id",
+        ]
+        .iter()
+        .find_map(|h| self.header(h))
+        .map(str::to_string)
     }
 }
 
@@ -174,18 +209,30 @@ const MAX_BODY: usize = 64 * 1024 * 1024;
 
 /// Send `req`, retrying as the module doc says, and hand a successful (2xx) answer to `read`. `read`
 /// rejecting the answer (a body that is not the JSON we expect) counts as a transient failure too.
-pub(crate) async fn execute<T>(call: &Call<'_>, req: &Request, read: impl Fn(&Response) -> Result<T, String>) -> Result<T> {
+pub(crate) async fn execute<T>(
+    call: &Call<'_>,
+    req: &Request,
+    read: impl Fn(&Response) -> Result<T, String>,
+) -> Result<T> {
     let opts = call.opts;
     let mut attempt: u32 = 0;
     let mut refreshed = false;
     loop {
         if let Some(throttle) = &opts.throttle {
-            if tokio::time::timeout_at(call.deadline, throttle.wait()).await.is_err() {
+            if tokio::time::timeout_at(call.deadline, throttle.wait())
+                .await
+                .is_err()
+            {
                 return Err(deadline_error(call));
             }
         }
-        let bearer = if req.bearer { Some(identity::bearer(call, refreshed).await?) } else { None };
-        let sent = tokio::time::timeout_at(call.deadline, send_once(call, req, bearer.as_ref())).await;
+        let bearer = if req.bearer {
+            Some(identity::bearer(call, refreshed).await?)
+        } else {
+            None
+        };
+        let sent =
+            tokio::time::timeout_at(call.deadline, send_once(call, req, bearer.as_ref())).await;
         let failure = match sent {
             Err(_) => return Err(deadline_error(call)),
             Ok(Err(transport)) => Failure::Transport(transport),
@@ -230,7 +277,11 @@ enum Failure {
 
 impl Failure {
     fn into_error(self, call: &Call<'_>, retries: u32) -> Error {
-        let after = if retries > 0 { format!(" (after {retries} retries)") } else { String::new() };
+        let after = if retries > 0 {
+            format!(" (after {retries} retries)")
+        } else {
+            String::new()
+        };
         match self {
             Failure::Status(resp) => {
                 let mut e = response_error(call, &resp);
@@ -240,15 +291,30 @@ impl Failure {
             Failure::Unreadable(resp, why) => {
                 let mut e = call.error(
                     ErrorKind::ServerError,
-                    format!("{} answered {} with a body that could not be read: {why}{after}", call.service.name(), resp.status),
+                    format!(
+                        "{} answered {} with a body that could not be read: {why}{after}",
+                        call.service.name(),
+                        resp.status
+                    ),
                 );
                 e.status = Some(resp.status);
                 e.request_id = resp.request_id();
                 e
             }
             Failure::Transport(err) => {
-                let kind = if err.is_timeout() { ErrorKind::Timeout } else { ErrorKind::Network };
-                call.error(kind, format!("{}: {}{after}", call.service.name(), describe_transport(&err, call.endpoint.host_str())))
+                let kind = if err.is_timeout() {
+                    ErrorKind::Timeout
+                } else {
+                    ErrorKind::Network
+                };
+                call.error(
+                    kind,
+                    format!(
+                        "{}: {}{after}",
+                        call.service.name(),
+                        describe_transport(&err, call.endpoint.host_str())
+                    ),
+                )
             }
         }
     }
@@ -298,26 +364,50 @@ pub(crate) fn response_error(call: &Call<'_>, resp: &Response) -> Error {
         None if looks_like_html(resp) => "an HTML error page".to_string(),
         None => "no error details".to_string(),
     };
-    let mut e = call.error(kind, format!("{} answered {} {}: {}", call.service.name(), resp.status, reason, detail));
+    let mut e = call.error(
+        kind,
+        format!(
+            "{} answered {} {}: {}",
+            call.service.name(),
+            resp.status,
+            reason,
+            detail
+        ),
+    );
     e.status = Some(resp.status);
     e.code = parsed.code;
     e.request_id = resp.request_id();
-    e.retry_after_seconds = retry::retry_after(&resp.headers).map(|d| d.as_secs_f64().ceil() as u64);
+    e.retry_after_seconds =
+        retry::retry_after(&resp.headers).map(|d| d.as_secs_f64().ceil() as u64);
     e
 }
 
 fn looks_like_html(resp: &Response) -> bool {
-    resp.header("content-type").is_some_and(|c| c.contains("html"))
-        || resp.body.iter().take(64).skip_while(|b| b.is_ascii_whitespace()).next() == Some(&b'<')
+    resp.header("content-type")
+        .is_some_and(|c| c.contains("html"))
+        || resp
+            .body
+            .iter()
+            .take(64)
+            .skip_while(|b| b.is_ascii_whitespace())
+            .next()
+            == Some(&b'<')
 }
 
-async fn send_once(call: &Call<'_>, req: &Request, bearer: Option<&crate::Secret>) -> std::result::Result<Response, reqwest::Error> {
+async fn send_once(
+    call: &Call<'_>,
+    req: &Request,
+    bearer: Option<&crate::Secret>,
+) -> std::result::Result<Response, reqwest::Error> {
     let mut builder = call
         .client
         .http
         .request(req.method.clone(), req.url.clone())
         .header(ACCEPT, "application/json")
-        .header(call.service.correlation_header(), call.opts.correlation_id.to_string());
+        .header(
+            call.service.correlation_header(),
+            call.opts.correlation_id.to_string(),
+        );
     if let Some(token) = bearer {
         let mut value = HeaderValue::try_from(format!("Bearer {}", token.expose()))
             .unwrap_or_else(|_| HeaderValue::from_static("Bearer invalid-token-characters"));
@@ -328,7 +418,9 @@ async fn send_once(call: &Call<'_>, req: &Request, bearer: Option<&crate::Secret
         builder = builder.header(*name, value.as_str());
     }
     if let Some((body, content_type)) = &req.body {
-        builder = builder.header(CONTENT_TYPE, *content_type).body(body.clone());
+        builder = builder
+            .header(CONTENT_TYPE, *content_type)
+            .body(body.clone());
     }
     let mut resp = builder.send().await?;
     let status = resp.status().as_u16();
@@ -340,7 +432,11 @@ async fn send_once(call: &Call<'_>, req: &Request, bearer: Option<&crate::Secret
         }
         body.extend_from_slice(&chunk);
     }
-    Ok(Response { status, headers, body })
+    Ok(Response {
+        status,
+        headers,
+        body,
+    })
 }
 
 /// Parse a JSON body into `T`, for [`execute`]'s `read`.
@@ -350,5 +446,6 @@ pub(crate) fn json<T: serde::de::DeserializeOwned>(resp: &Response) -> Result<T,
 
 /// The wait a caller should apply between polls when the service gives no Retry-After.
 pub(crate) fn poll_interval(resp: &Response, polls: u32) -> Duration {
-    retry::retry_after(&resp.headers).unwrap_or_else(|| Duration::from_millis(500 * u64::from(polls.min(10) + 1)))
+    retry::retry_after(&resp.headers)
+        .unwrap_or_else(|| Duration::from_millis(500 * u64::from(polls.min(10) + 1)))
 }

@@ -87,13 +87,20 @@ impl TokenCache {
     /// Forget every cached token (tests, sign-out).
     pub fn clear(&self) {
         self.slots.lock().unwrap_or_else(|p| p.into_inner()).clear();
-        self.rotated.lock().unwrap_or_else(|p| p.into_inner()).clear();
+        self.rotated
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clear();
     }
 }
 
 /// Margin before expiry at which a cached token is renewed: five minutes, or half the lifetime of a short one.
 fn renewal_margin(expires_in: u64) -> Duration {
-    Duration::from_secs(if expires_in >= 600 { 300 } else { expires_in / 2 })
+    Duration::from_secs(if expires_in >= 600 {
+        300
+    } else {
+        expires_in / 2
+    })
 }
 
 /// The bearer token for a service call: the caller's own, or one from the cache (renewed when stale or
@@ -101,26 +108,50 @@ fn renewal_margin(expires_in: u64) -> Duration {
 pub(crate) async fn bearer(call: &Call<'_>, force: bool) -> Result<Secret> {
     match call.opts.auth()? {
         Auth::AccessToken(t) => Ok(t.clone()),
-        auth => Ok(cached_token(call, auth, &call.scope(), force).await?.access_token),
+        auth => Ok(cached_token(call, auth, &call.scope(), force)
+            .await?
+            .access_token),
     }
 }
 
 pub(crate) fn can_refresh(opts: &CallOptions) -> bool {
-    matches!(opts.auth, Some(Auth::ClientCredentials { .. } | Auth::RefreshToken { .. }))
+    matches!(
+        opts.auth,
+        Some(Auth::ClientCredentials { .. } | Auth::RefreshToken { .. })
+    )
 }
 
 async fn cached_token(parent: &Call<'_>, auth: &Auth, scope: &str, force: bool) -> Result<Token> {
     let cache = &parent.client.tokens;
     let (tenant, client, credential) = match auth {
-        Auth::ClientCredentials { tenant_id, client_id, client_secret } => {
-            (tenant_id, client_id, cache.fingerprint(&["cc", client_secret.expose()]))
-        }
-        Auth::RefreshToken { tenant_id, client_id, refresh_token, client_secret } => (
+        Auth::ClientCredentials {
             tenant_id,
             client_id,
-            cache.fingerprint(&["rt", refresh_token.expose(), client_secret.as_ref().map_or("", |s| s.expose())]),
+            client_secret,
+        } => (
+            tenant_id,
+            client_id,
+            cache.fingerprint(&["cc", client_secret.expose()]),
         ),
-        Auth::AccessToken(_) => return Err(Error::invalid("a bearer token cannot be exchanged for another token")),
+        Auth::RefreshToken {
+            tenant_id,
+            client_id,
+            refresh_token,
+            client_secret,
+        } => (
+            tenant_id,
+            client_id,
+            cache.fingerprint(&[
+                "rt",
+                refresh_token.expose(),
+                client_secret.as_ref().map_or("", |s| s.expose()),
+            ]),
+        ),
+        Auth::AccessToken(_) => {
+            return Err(Error::invalid(
+                "a bearer token cannot be exchanged for another token",
+            ))
+        }
     };
     let key = CacheKey {
         authority: parent.opts.authority.as_str().to_string(),
@@ -140,8 +171,12 @@ async fn cached_token(parent: &Call<'_>, auth: &Auth, scope: &str, force: bool) 
         }
     }
     let token = request_token(parent, auth, scope, credential).await?;
-    let fresh_until = Instant::now() + Duration::from_secs(token.expires_in).saturating_sub(renewal_margin(token.expires_in));
-    *guard = Some(Cached { token: token.clone(), fresh_until });
+    let fresh_until = Instant::now()
+        + Duration::from_secs(token.expires_in).saturating_sub(renewal_margin(token.expires_in));
+    *guard = Some(Cached {
+        token: token.clone(),
+        fresh_until,
+    });
     Ok(token)
 }
 
@@ -186,7 +221,12 @@ fn token_url(authority: &BaseUrl, tenant: &str, what: &str) -> url::Url {
     authority.join(&format!("/{tenant}/oauth2/v2.0/{what}"))
 }
 
-async fn request_token(parent: &Call<'_>, auth: &Auth, scope: &str, credential: u64) -> Result<Token> {
+async fn request_token(
+    parent: &Call<'_>,
+    auth: &Auth,
+    scope: &str,
+    credential: u64,
+) -> Result<Token> {
     let call = identity_call(parent);
     let cache = &parent.client.tokens;
     let (tenant, rotated_from) = match auth {
@@ -194,25 +234,57 @@ async fn request_token(parent: &Call<'_>, auth: &Auth, scope: &str, credential: 
         Auth::ClientCredentials { tenant_id, .. } => (tenant_id, None),
         Auth::AccessToken(_) => unreachable!("checked by the caller"),
     };
-    let newest_refresh = rotated_from.and_then(|fp| cache.rotated.lock().unwrap_or_else(|p| p.into_inner()).get(&fp).cloned());
+    let newest_refresh = rotated_from.and_then(|fp| {
+        cache
+            .rotated
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(&fp)
+            .cloned()
+    });
     let mut pairs: Vec<(&str, &str)> = vec![("scope", scope)];
     match auth {
-        Auth::ClientCredentials { client_id, client_secret, .. } => {
-            pairs.extend([("grant_type", "client_credentials"), ("client_id", client_id), ("client_secret", client_secret.expose())]);
+        Auth::ClientCredentials {
+            client_id,
+            client_secret,
+            ..
+        } => {
+            pairs.extend([
+                ("grant_type", "client_credentials"),
+                ("client_id", client_id),
+                ("client_secret", client_secret.expose()),
+            ]);
         }
-        Auth::RefreshToken { client_id, refresh_token, client_secret, .. } => {
+        Auth::RefreshToken {
+            client_id,
+            refresh_token,
+            client_secret,
+            ..
+        } => {
             let rt = newest_refresh.as_ref().unwrap_or(refresh_token);
-            pairs.extend([("grant_type", "refresh_token"), ("client_id", client_id), ("refresh_token", rt.expose())]);
+            pairs.extend([
+                ("grant_type", "refresh_token"),
+                ("client_id", client_id),
+                ("refresh_token", rt.expose()),
+            ]);
             if let Some(s) = client_secret {
                 pairs.push(("client_secret", s.expose()));
             }
         }
         Auth::AccessToken(_) => unreachable!("checked by the caller"),
     }
-    let req = Request::new(Method::POST, token_url(&call.endpoint, tenant, "token")).form(&pairs).anonymous();
-    let token = Box::pin(http::execute(&call, &req, http::json::<TokenResponse>)).await?.into_token(scope);
+    let req = Request::new(Method::POST, token_url(&call.endpoint, tenant, "token"))
+        .form(&pairs)
+        .anonymous();
+    let token = Box::pin(http::execute(&call, &req, http::json::<TokenResponse>))
+        .await?
+        .into_token(scope);
     if let (Some(fp), Some(new_rt)) = (rotated_from, &token.refresh_token) {
-        cache.rotated.lock().unwrap_or_else(|p| p.into_inner()).insert(fp, new_rt.clone());
+        cache
+            .rotated
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(fp, new_rt.clone());
     }
     Ok(token)
 }
@@ -220,18 +292,29 @@ async fn request_token(parent: &Call<'_>, auth: &Auth, scope: &str, credential: 
 /// The kind of an identity platform error code (`invalid_client (AADSTS7000215)` → unauthorized).
 pub(crate) fn error_kind(code: &str, status: u16) -> ErrorKind {
     match code.split_whitespace().next().unwrap_or("") {
-        "invalid_client" | "invalid_grant" | "unauthorized_client" | "interaction_required" | "consent_required"
-        | "access_denied" | "authorization_declined" | "expired_token" => ErrorKind::Unauthorized,
-        "invalid_scope" | "invalid_request" | "unsupported_grant_type" | "bad_verification_code" | "invalid_resource" => {
-            ErrorKind::InvalidRequest
-        }
+        "invalid_client"
+        | "invalid_grant"
+        | "unauthorized_client"
+        | "interaction_required"
+        | "consent_required"
+        | "access_denied"
+        | "authorization_declined"
+        | "expired_token" => ErrorKind::Unauthorized,
+        "invalid_scope"
+        | "invalid_request"
+        | "unsupported_grant_type"
+        | "bad_verification_code"
+        | "invalid_resource" => ErrorKind::InvalidRequest,
         "temporarily_unavailable" => ErrorKind::ServerError,
         _ => ErrorKind::from_status(status),
     }
 }
 
 fn error_word(e: &Error) -> &str {
-    e.code.as_deref().and_then(|c| c.split_whitespace().next()).unwrap_or("")
+    e.code
+        .as_deref()
+        .and_then(|c| c.split_whitespace().next())
+        .unwrap_or("")
 }
 
 /// Get a token for `scope` with the call's client credentials or refresh token (cached).
@@ -241,7 +324,9 @@ pub async fn acquire_token(client: &Client, opts: &CallOptions, scope: &str) -> 
         return Err(Error::invalid("acquire_token needs client credentials or a refresh token in auth, not an access token"));
     }
     let call = Call::new(client, opts, Service::Identity);
-    cached_token(&call, auth, scope, false).await.map_err(|e| e.with_correlation_id(opts.correlation_id))
+    cached_token(&call, auth, scope, false)
+        .await
+        .map_err(|e| e.with_correlation_id(opts.correlation_id))
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -279,17 +364,29 @@ fn with_offline_access(scope: &str) -> String {
     }
 }
 
-pub async fn start_device_code(client: &Client, opts: &CallOptions, tenant: &str, client_id: &str, scope: &str) -> Result<DeviceCode> {
+pub async fn start_device_code(
+    client: &Client,
+    opts: &CallOptions,
+    tenant: &str,
+    client_id: &str,
+    scope: &str,
+) -> Result<DeviceCode> {
     let tenant = validate::tenant("tenantId", tenant)?;
     let client_id = validate::guid("clientId", client_id)?.to_string();
     let call = Call::new(client, opts, Service::Identity);
     let scope = with_offline_access(scope);
-    let req = Request::new(Method::POST, token_url(&call.endpoint, &tenant, "devicecode"))
-        .form(&[("client_id", &client_id), ("scope", &scope)])
-        .anonymous();
+    let req = Request::new(
+        Method::POST,
+        token_url(&call.endpoint, &tenant, "devicecode"),
+    )
+    .form(&[("client_id", &client_id), ("scope", &scope)])
+    .anonymous();
     let r: DeviceCodeResponse = http::execute(&call, &req, http::json).await?;
     let expires_in = r.expires_in.unwrap_or(900);
-    let verification_uri = r.verification_uri.or(r.verification_url).unwrap_or_default();
+    let verification_uri = r
+        .verification_uri
+        .or(r.verification_url)
+        .unwrap_or_default();
     let message = r.message.unwrap_or_else(|| {
         format!("To sign in, use a web browser to open the page {verification_uri} and enter the code {} to authenticate.", r.user_code)
     });
@@ -344,14 +441,26 @@ pub async fn poll_device_code(
             ("device_code", device_code.expose()),
         ])
         .anonymous();
-    let poll = |status, interval| Ok(DevicePoll { status, interval, token: None });
+    let poll = |status, interval| {
+        Ok(DevicePoll {
+            status,
+            interval,
+            token: None,
+        })
+    };
     match http::execute(&call, &req, http::json::<TokenResponse>).await {
-        Ok(t) => Ok(DevicePoll { status: DevicePollStatus::Completed, interval, token: Some(t.into_token("")) }),
+        Ok(t) => Ok(DevicePoll {
+            status: DevicePollStatus::Completed,
+            interval,
+            token: Some(t.into_token("")),
+        }),
         Err(e) => match error_word(&e) {
             "authorization_pending" => poll(DevicePollStatus::Pending, interval),
             // RFC 8628 §3.5: add five seconds to the interval.
             "slow_down" => poll(DevicePollStatus::SlowDown, interval + 5),
-            "authorization_declined" | "access_denied" => poll(DevicePollStatus::Declined, interval),
+            "authorization_declined" | "access_denied" => {
+                poll(DevicePollStatus::Declined, interval)
+            }
             "expired_token" | "code_expired" => poll(DevicePollStatus::Expired, interval),
             _ => Err(e),
         },

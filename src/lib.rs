@@ -11,6 +11,7 @@
 //!   and PowerShell. It is a thin layer that parses JSON, calls the typed API on one shared runtime and
 //!   serialises the envelope.
 
+pub mod cleanup;
 pub mod client;
 pub mod cloudcockpit;
 pub mod customers;
@@ -42,7 +43,8 @@ mod header_freshness {
     #[test]
     fn committed_header_matches_generated_header() {
         let path = concat!(env!("CARGO_MANIFEST_DIR"), "/include/delegated_admin.h");
-        let committed = std::fs::read_to_string(path).expect("include/delegated_admin.h is committed");
+        let committed =
+            std::fs::read_to_string(path).expect("include/delegated_admin.h is committed");
         assert!(
             committed == GENERATED,
             "include/delegated_admin.h is stale: run `cargo build` outside CI and commit the regenerated header"

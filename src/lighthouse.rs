@@ -33,13 +33,21 @@ impl Scope {
         };
         let parts: Vec<&str> = text.trim().trim_end_matches('/').split('/').collect();
         match parts.as_slice() {
-            ["", s, id] if s.eq_ignore_ascii_case("subscriptions") => {
-                Ok(Scope { subscription_id: validate::guid("scope's subscription id", id).map_err(|_| bad())?, resource_group: None })
-            }
-            ["", s, id, r, rg] if s.eq_ignore_ascii_case("subscriptions") && r.eq_ignore_ascii_case("resourceGroups") => Ok(Scope {
-                subscription_id: validate::guid("scope's subscription id", id).map_err(|_| bad())?,
-                resource_group: Some(resource_group_name(rg).ok_or_else(bad)?),
+            ["", s, id] if s.eq_ignore_ascii_case("subscriptions") => Ok(Scope {
+                subscription_id: validate::guid("scope's subscription id", id)
+                    .map_err(|_| bad())?,
+                resource_group: None,
             }),
+            ["", s, id, r, rg]
+                if s.eq_ignore_ascii_case("subscriptions")
+                    && r.eq_ignore_ascii_case("resourceGroups") =>
+            {
+                Ok(Scope {
+                    subscription_id: validate::guid("scope's subscription id", id)
+                        .map_err(|_| bad())?,
+                    resource_group: Some(resource_group_name(rg).ok_or_else(bad)?),
+                })
+            }
             _ => Err(bad()),
         }
     }
@@ -48,7 +56,10 @@ impl Scope {
     fn path(&self) -> String {
         match &self.resource_group {
             None => format!("/subscriptions/{}", self.subscription_id),
-            Some(rg) => format!("/subscriptions/{}/resourceGroups/{rg}", self.subscription_id),
+            Some(rg) => format!(
+                "/subscriptions/{}/resourceGroups/{rg}",
+                self.subscription_id
+            ),
         }
     }
 }
@@ -63,7 +74,9 @@ impl std::fmt::Display for Scope {
 fn resource_group_name(name: &str) -> Option<String> {
     let ok = (1..=90).contains(&name.chars().count())
         && !name.ends_with('.')
-        && name.chars().all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.' | '(' | ')'));
+        && name
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.' | '(' | ')'));
     ok.then(|| name.to_string())
 }
 
@@ -86,12 +99,18 @@ impl AssignmentId {
             ))
         })?;
         let scope = Scope::parse(&text[..at])?;
-        let name = validate::guid("assignmentId's assignment name", text[at + marker.len()..].trim_end_matches('/'))?;
+        let name = validate::guid(
+            "assignmentId's assignment name",
+            text[at + marker.len()..].trim_end_matches('/'),
+        )?;
         Ok(AssignmentId { scope, name })
     }
 
     pub fn new(scope: Scope, name: &str) -> Result<AssignmentId> {
-        Ok(AssignmentId { scope, name: validate::guid("assignmentName", name)? })
+        Ok(AssignmentId {
+            scope,
+            name: validate::guid("assignmentName", name)?,
+        })
     }
 
     fn path(&self) -> String {
@@ -149,7 +168,9 @@ pub async fn list_assignments(
 ) -> Result<Vec<RegistrationAssignment>> {
     if let Some(f) = filter {
         if f.trim().is_empty() || f.chars().any(char::is_control) {
-            return Err(Error::invalid("filter is empty or contains control characters"));
+            return Err(Error::invalid(
+                "filter is empty or contains control characters",
+            ));
         }
     }
     let call = Call::new(client, opts, Service::ResourceManager);
@@ -202,7 +223,11 @@ struct Answer {
 }
 
 fn answer(resp: &Response) -> Result<Answer, String> {
-    Ok(Answer { status: resp.status, headers: resp.headers.clone(), body: resp.body.clone() })
+    Ok(Answer {
+        status: resp.status,
+        headers: resp.headers.clone(),
+        body: resp.body.clone(),
+    })
 }
 
 impl Answer {
@@ -213,24 +238,41 @@ impl Answer {
 
 /// Delete one registration assignment. With `wait`, poll the long-running delete (Azure-AsyncOperation,
 /// else Location) until it ends or the call's deadline passes.
-pub async fn remove_assignment(client: &Client, opts: &CallOptions, id: &AssignmentId, wait: bool) -> Result<RemovedAssignment> {
+pub async fn remove_assignment(
+    client: &Client,
+    opts: &CallOptions,
+    id: &AssignmentId,
+    wait: bool,
+) -> Result<RemovedAssignment> {
     let call = Call::new(client, opts, Service::ResourceManager);
     let mut url = call.endpoint.join(&id.path());
-    url.query_pairs_mut().append_pair("api-version", API_VERSION);
+    url.query_pairs_mut()
+        .append_pair("api-version", API_VERSION);
     let first = http::execute(&call, &Request::new(Method::DELETE, url), answer).await?;
-    let done = |status| RemovedAssignment { assignment_id: id.to_string(), status, operation_url: None };
+    let done = |status| RemovedAssignment {
+        assignment_id: id.to_string(),
+        status,
+        operation_url: None,
+    };
     match first.status {
         204 => return Ok(done(RemoveStatus::NotFound)),
         202 => {}
         _ => return Ok(done(RemoveStatus::Deleted)),
     }
-    let (monitor, async_operation) = match (first.header("azure-asyncoperation"), first.header("location")) {
+    let (monitor, async_operation) = match (
+        first.header("azure-asyncoperation"),
+        first.header("location"),
+    ) {
         (Some(a), _) => (a.to_string(), true),
         (None, Some(l)) => (l.to_string(), false),
         (None, None) => return Ok(done(RemoveStatus::Accepted)),
     };
     if !wait {
-        return Ok(RemovedAssignment { assignment_id: id.to_string(), status: RemoveStatus::Accepted, operation_url: Some(monitor) });
+        return Ok(RemovedAssignment {
+            assignment_id: id.to_string(),
+            status: RemoveStatus::Accepted,
+            operation_url: Some(monitor),
+        });
     }
     let monitor_url = call.follow(&monitor)?;
     let mut wait_for = retry_after_or(&first, 0);
@@ -245,7 +287,12 @@ pub async fn remove_assignment(client: &Client, opts: &CallOptions, id: &Assignm
             ));
         }
         tokio::time::sleep(wait_for).await;
-        let poll = http::execute(&call, &Request::new(Method::GET, monitor_url.clone()), answer).await?;
+        let poll = http::execute(
+            &call,
+            &Request::new(Method::GET, monitor_url.clone()),
+            answer,
+        )
+        .await?;
         if async_operation {
             let body: Value = serde_json::from_slice(&poll.body).unwrap_or(Value::Null);
             match body.get("status").and_then(Value::as_str).unwrap_or("") {
@@ -253,8 +300,14 @@ pub async fn remove_assignment(client: &Client, opts: &CallOptions, id: &Assignm
                 s if s.eq_ignore_ascii_case("Failed") || s.eq_ignore_ascii_case("Canceled") => {
                     let error = body.get("error");
                     let code = error.and_then(|e| e.get("code")).and_then(Value::as_str);
-                    let message = error.and_then(|e| e.get("message")).and_then(Value::as_str).unwrap_or("no details");
-                    let mut e = call.error(ErrorKind::ServerError, format!("the delete of {id} ended {s}: {message}"));
+                    let message = error
+                        .and_then(|e| e.get("message"))
+                        .and_then(Value::as_str)
+                        .unwrap_or("no details");
+                    let mut e = call.error(
+                        ErrorKind::ServerError,
+                        format!("the delete of {id} ended {s}: {message}"),
+                    );
                     e.code = code.map(str::to_string);
                     return Err(e);
                 }
@@ -269,7 +322,11 @@ pub async fn remove_assignment(client: &Client, opts: &CallOptions, id: &Assignm
 }
 
 fn retry_after_or(a: &Answer, polls: u32) -> std::time::Duration {
-    let resp = Response { status: a.status, headers: a.headers.clone(), body: Vec::new() };
+    let resp = Response {
+        status: a.status,
+        headers: a.headers.clone(),
+        body: Vec::new(),
+    };
     http::poll_interval(&resp, polls)
 }
 
@@ -281,7 +338,10 @@ mod tests {
     fn scopes() {
         let s = Scope::parse("/subscriptions/53018d99-ac51-4ec8-b86e-c8a61de43717").unwrap();
         assert!(s.resource_group.is_none());
-        let s = Scope::parse("/subscriptions/53018d99-ac51-4ec8-b86e-c8a61de43717/resourceGroups/rg-1.(x)").unwrap();
+        let s = Scope::parse(
+            "/subscriptions/53018d99-ac51-4ec8-b86e-c8a61de43717/resourceGroups/rg-1.(x)",
+        )
+        .unwrap();
         assert_eq!(s.resource_group.as_deref(), Some("rg-1.(x)"));
         for bad in [
             "",

@@ -20,9 +20,18 @@ pub enum Auth {
     /// Bring your own bearer token, used as is.
     AccessToken(Secret),
     /// The client credentials grant (app-only).
-    ClientCredentials { tenant_id: String, client_id: String, client_secret: Secret },
+    ClientCredentials {
+        tenant_id: String,
+        client_id: String,
+        client_secret: Secret,
+    },
     /// The refresh token grant (the partner secure application model); `client_secret` for confidential apps.
-    RefreshToken { tenant_id: String, client_id: String, refresh_token: Secret, client_secret: Option<Secret> },
+    RefreshToken {
+        tenant_id: String,
+        client_id: String,
+        refresh_token: Secret,
+        client_secret: Option<Secret>,
+    },
 }
 
 impl Auth {
@@ -31,7 +40,11 @@ impl Auth {
         match self {
             Auth::AccessToken(t) => vec![t],
             Auth::ClientCredentials { client_secret, .. } => vec![client_secret],
-            Auth::RefreshToken { refresh_token, client_secret, .. } => {
+            Auth::RefreshToken {
+                refresh_token,
+                client_secret,
+                ..
+            } => {
                 let mut v = vec![refresh_token];
                 v.extend(client_secret.iter());
                 v
@@ -80,11 +93,23 @@ impl TryFrom<AuthInput> for Auth {
             }
         };
         match a {
-            AuthInput { access_token: Some(t), tenant_id: None, client_id: None, client_secret: None, refresh_token: None } => {
+            AuthInput {
+                access_token: Some(t),
+                tenant_id: None,
+                client_id: None,
+                client_secret: None,
+                refresh_token: None,
+            } => {
                 nonempty("accessToken", &t)?;
                 Ok(Auth::AccessToken(t))
             }
-            AuthInput { access_token: None, tenant_id: Some(tenant), client_id: Some(client), client_secret: Some(secret), refresh_token: None } => {
+            AuthInput {
+                access_token: None,
+                tenant_id: Some(tenant),
+                client_id: Some(client),
+                client_secret: Some(secret),
+                refresh_token: None,
+            } => {
                 nonempty("clientSecret", &secret)?;
                 Ok(Auth::ClientCredentials {
                     tenant_id: crate::validate::tenant("auth.tenantId", &tenant)?,
@@ -92,7 +117,13 @@ impl TryFrom<AuthInput> for Auth {
                     client_secret: secret,
                 })
             }
-            AuthInput { access_token: None, tenant_id: Some(tenant), client_id: Some(client), client_secret, refresh_token: Some(rt) } => {
+            AuthInput {
+                access_token: None,
+                tenant_id: Some(tenant),
+                client_id: Some(client),
+                client_secret,
+                refresh_token: Some(rt),
+            } => {
                 nonempty("refreshToken", &rt)?;
                 Ok(Auth::RefreshToken {
                     tenant_id: crate::validate::tenant("auth.tenantId", &tenant)?,
@@ -127,7 +158,10 @@ pub struct CallOptions {
 
 impl CallOptions {
     pub fn new(auth: Auth) -> CallOptions {
-        CallOptions { auth: Some(auth), ..CallOptions::default() }
+        CallOptions {
+            auth: Some(auth),
+            ..CallOptions::default()
+        }
     }
 
     pub fn with_endpoint(mut self, endpoint: BaseUrl) -> CallOptions {
@@ -141,7 +175,9 @@ impl CallOptions {
     }
 
     pub(crate) fn auth(&self) -> Result<&Auth> {
-        self.auth.as_ref().ok_or_else(|| Error::invalid("auth is required for this operation"))
+        self.auth
+            .as_ref()
+            .ok_or_else(|| Error::invalid("auth is required for this operation"))
     }
 }
 

@@ -14,7 +14,9 @@ pub(crate) fn retryable_status(status: u16) -> bool {
 /// The wait before retry number `attempt` (0-based): `BASE * 2^attempt` with equal jitter, capped, and never
 /// less than the service's hint.
 pub(crate) fn delay(attempt: u32, hint: Option<Duration>) -> Duration {
-    let exp = BASE.saturating_mul(1u32 << attempt.min(16)).min(MAX_BACKOFF);
+    let exp = BASE
+        .saturating_mul(1u32 << attempt.min(16))
+        .min(MAX_BACKOFF);
     let half = exp / 2;
     let jitter = half.mul_f64(random_unit());
     let backoff = half + jitter;
@@ -27,11 +29,19 @@ pub(crate) fn delay(attempt: u32, hint: Option<Duration>) -> Duration {
 /// `Retry-After` (delta seconds or an HTTP date), or Azure's `retry-after-ms` / `x-ms-retry-after-ms`.
 pub(crate) fn retry_after(headers: &HeaderMap) -> Option<Duration> {
     for name in ["retry-after-ms", "x-ms-retry-after-ms"] {
-        if let Some(ms) = headers.get(name).and_then(|v| v.to_str().ok()).and_then(|v| v.trim().parse::<u64>().ok()) {
+        if let Some(ms) = headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse::<u64>().ok())
+        {
             return Some(Duration::from_millis(ms));
         }
     }
-    let value = headers.get(reqwest::header::RETRY_AFTER)?.to_str().ok()?.trim();
+    let value = headers
+        .get(reqwest::header::RETRY_AFTER)?
+        .to_str()
+        .ok()?
+        .trim();
     if let Ok(secs) = value.parse::<u64>() {
         return Some(Duration::from_secs(secs));
     }
@@ -41,7 +51,10 @@ pub(crate) fn retry_after(headers: &HeaderMap) -> Option<Duration> {
         }
     }
     let when = httpdate::parse_http_date(value).ok()?;
-    Some(when.duration_since(SystemTime::now()).unwrap_or(Duration::ZERO))
+    Some(
+        when.duration_since(SystemTime::now())
+            .unwrap_or(Duration::ZERO),
+    )
 }
 
 /// A uniform number in [0, 1) from the OS's randomness (uuid v4 draws from getrandom).
@@ -62,7 +75,10 @@ mod tests {
             assert!(d >= exp / 2 && d <= exp, "attempt {attempt}: {d:?}");
         }
         assert!(delay(20, None) <= MAX_BACKOFF);
-        assert_eq!(delay(0, Some(Duration::from_secs(7))), Duration::from_secs(7));
+        assert_eq!(
+            delay(0, Some(Duration::from_secs(7))),
+            Duration::from_secs(7)
+        );
     }
 
     #[test]
@@ -71,10 +87,19 @@ mod tests {
         h.insert(RETRY_AFTER, HeaderValue::from_static("12"));
         assert_eq!(retry_after(&h), Some(Duration::from_secs(12)));
         let future = SystemTime::now() + Duration::from_secs(120);
-        h.insert(RETRY_AFTER, HeaderValue::from_str(&httpdate::fmt_http_date(future)).unwrap());
+        h.insert(
+            RETRY_AFTER,
+            HeaderValue::from_str(&httpdate::fmt_http_date(future)).unwrap(),
+        );
         let d = retry_after(&h).unwrap();
-        assert!(d > Duration::from_secs(100) && d <= Duration::from_secs(120), "{d:?}");
-        h.insert(RETRY_AFTER, HeaderValue::from_static("Wed, 21 Oct 2015 07:28:00 GMT"));
+        assert!(
+            d > Duration::from_secs(100) && d <= Duration::from_secs(120),
+            "{d:?}"
+        );
+        h.insert(
+            RETRY_AFTER,
+            HeaderValue::from_static("Wed, 21 Oct 2015 07:28:00 GMT"),
+        );
         assert_eq!(retry_after(&h), Some(Duration::ZERO));
         h.insert(RETRY_AFTER, HeaderValue::from_static("soon"));
         assert_eq!(retry_after(&h), None);

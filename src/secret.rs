@@ -51,9 +51,37 @@ impl From<&str> for Secret {
     }
 }
 
+/// Replace every secret in `text`, raw and JSON-escaped, with `***`. The last line of defence for text
+/// that leaves the library (envelopes, journals, reports); secrets shorter than 4 characters are left alone.
+pub fn scrub(mut text: String, secrets: &[Secret]) -> String {
+    for s in secrets {
+        let raw = s.expose();
+        if raw.len() < 4 {
+            continue;
+        }
+        let quoted = serde_json::Value::String(raw.to_string()).to_string();
+        let escaped = &quoted[1..quoted.len() - 1];
+        for needle in [raw, escaped] {
+            if text.contains(needle) {
+                text = text.replace(needle, "***");
+            }
+        }
+    }
+    text
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn scrub_removes_raw_and_escaped_secrets() {
+        let secrets = vec![Secret::new("s3cr\"et-value"), Secret::new("ab")];
+        let text = serde_json::Value::String("x s3cr\"et-value y ab".into()).to_string();
+        let out = scrub(text, &secrets);
+        assert!(!out.contains("s3cr"), "{out}");
+        assert!(out.contains("ab"), "short strings are left alone: {out}");
+    }
 
     #[test]
     fn debug_never_shows_the_value() {

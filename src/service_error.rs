@@ -47,7 +47,10 @@ pub(crate) fn parse(body: &[u8]) -> ServiceError {
         }
         _ => {
             // Partner Center, CloudCockpit.
-            out.code = v.get("code").and_then(text).or_else(|| v.get("type").and_then(text));
+            out.code = v
+                .get("code")
+                .and_then(text)
+                .or_else(|| v.get("type").and_then(text));
             out.message = v
                 .get("description")
                 .and_then(text)
@@ -59,11 +62,14 @@ pub(crate) fn parse(body: &[u8]) -> ServiceError {
                     .filter_map(|e| {
                         let property = e.get("propertyName").and_then(text).unwrap_or_default();
                         let descriptions = match e.get("description") {
-                            Some(Value::Array(a)) => a.iter().filter_map(text).collect::<Vec<_>>().join(" "),
+                            Some(Value::Array(a)) => {
+                                a.iter().filter_map(text).collect::<Vec<_>>().join(" ")
+                            }
                             Some(other) => text(other).unwrap_or_default(),
                             None => String::new(),
                         };
-                        (!(property.is_empty() && descriptions.is_empty())).then(|| format!("{property}: {descriptions}"))
+                        (!(property.is_empty() && descriptions.is_empty()))
+                            .then(|| format!("{property}: {descriptions}"))
                     })
                     .collect();
                 if !details.is_empty() {
@@ -101,24 +107,39 @@ mod tests {
     #[test]
     fn every_documented_shape() {
         assert_eq!(
-            p(r#"{"code":800002,"description":"Invalid request input","data":[],"source":"PartnerFD"}"#),
+            p(
+                r#"{"code":800002,"description":"Invalid request input","data":[],"source":"PartnerFD"}"#
+            ),
             (Some("800002".into()), Some("Invalid request input".into()))
         );
         assert_eq!(
             p(r#"{"statusCode":429,"message":"Rate limit is exceeded. Try again in 57 seconds."}"#),
-            (None, Some("Rate limit is exceeded. Try again in 57 seconds.".into()))
+            (
+                None,
+                Some("Rate limit is exceeded. Try again in 57 seconds.".into())
+            )
         );
         assert_eq!(
-            p(r#"{"statusCode":400,"type":"ValidationError","description":"Bad","correlationId":"x","errors":[{"propertyName":"providerInstanceId","description":["is required"]}]}"#),
-            (Some("ValidationError".into()), Some("Bad (providerInstanceId: is required)".into()))
+            p(
+                r#"{"statusCode":400,"type":"ValidationError","description":"Bad","correlationId":"x","errors":[{"propertyName":"providerInstanceId","description":["is required"]}]}"#
+            ),
+            (
+                Some("ValidationError".into()),
+                Some("Bad (providerInstanceId: is required)".into())
+            )
         );
         assert_eq!(
             p(r#"{"error":{"code":"SubscriptionNotFound","message":"nope"}}"#),
             (Some("SubscriptionNotFound".into()), Some("nope".into()))
         );
         assert_eq!(
-            p(r#"{"error":"invalid_client","error_description":"AADSTS7000215: Invalid client secret.\r\nTrace ID: x","error_codes":[7000215]}"#),
-            (Some("invalid_client (AADSTS7000215)".into()), Some("AADSTS7000215: Invalid client secret.".into()))
+            p(
+                r#"{"error":"invalid_client","error_description":"AADSTS7000215: Invalid client secret.\r\nTrace ID: x","error_codes":[7000215]}"#
+            ),
+            (
+                Some("invalid_client (AADSTS7000215)".into()),
+                Some("AADSTS7000215: Invalid client secret.".into())
+            )
         );
         assert_eq!(p("<html>502</html>"), (None, None));
         assert_eq!(p(""), (None, None));

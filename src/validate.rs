@@ -7,11 +7,18 @@ use uuid::Uuid;
 /// Parse a GUID field (`what` names it in the error). Accepts the hyphenated form, with or without braces.
 pub fn guid(what: &str, text: &str) -> Result<Uuid> {
     let t = text.trim();
-    let inner = t.strip_prefix('{').and_then(|s| s.strip_suffix('}')).unwrap_or(t);
+    let inner = t
+        .strip_prefix('{')
+        .and_then(|s| s.strip_suffix('}'))
+        .unwrap_or(t);
     if inner.len() != 36 {
-        return Err(Error::invalid(format!("{what} `{}` is not a GUID", printable(text))));
+        return Err(Error::invalid(format!(
+            "{what} `{}` is not a GUID",
+            printable(text)
+        )));
     }
-    Uuid::parse_str(inner).map_err(|_| Error::invalid(format!("{what} `{}` is not a GUID", printable(text))))
+    Uuid::parse_str(inner)
+        .map_err(|_| Error::invalid(format!("{what} `{}` is not a GUID", printable(text))))
 }
 
 /// A tenant given as a GUID or a verified domain (`contoso.onmicrosoft.com`), or `organizations`/`common`.
@@ -47,10 +54,14 @@ pub fn path_segment(what: &str, text: &str) -> Result<String> {
         return Err(Error::invalid(format!("{what} is empty")));
     }
     if text.len() > 256 {
-        return Err(Error::invalid(format!("{what} is longer than 256 characters")));
+        return Err(Error::invalid(format!(
+            "{what} is longer than 256 characters"
+        )));
     }
     if text.chars().any(char::is_control) {
-        return Err(Error::invalid(format!("{what} contains control characters")));
+        return Err(Error::invalid(format!(
+            "{what} contains control characters"
+        )));
     }
     // WHATWG URLs treat `.`, `..`, `%2e` and `%2e%2e` segments as dot segments even when encoded.
     if text.chars().all(|c| c == '.') {
@@ -76,7 +87,12 @@ mod tests {
     fn guids() {
         assert!(guid("id", "53018d99-ac51-4ec8-b86e-c8a61de43717").is_ok());
         assert!(guid("id", "{53018D99-AC51-4EC8-B86E-C8A61DE43717}").is_ok());
-        for bad in ["", "x", "53018d99ac514ec8b86ec8a61de43717", "53018d99-ac51-4ec8-b86e-c8a61de4371z"] {
+        for bad in [
+            "",
+            "x",
+            "53018d99ac514ec8b86ec8a61de43717",
+            "53018d99-ac51-4ec8-b86e-c8a61de4371z",
+        ] {
             assert!(guid("id", bad).is_err(), "{bad}");
         }
     }
@@ -93,7 +109,10 @@ mod tests {
 
     #[test]
     fn tenants() {
-        assert_eq!(tenant("t", "Contoso.onmicrosoft.com").unwrap(), "contoso.onmicrosoft.com");
+        assert_eq!(
+            tenant("t", "Contoso.onmicrosoft.com").unwrap(),
+            "contoso.onmicrosoft.com"
+        );
         assert!(tenant("t", "organizations").is_ok());
         assert!(tenant("t", "../evil").is_err());
         assert!(tenant("t", "a/b").is_err());

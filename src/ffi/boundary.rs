@@ -19,7 +19,9 @@ use uuid::Uuid;
 /// One runtime for the whole process, built on first use and never dropped. Calls `block_on` it from the
 /// caller's thread; many threads may do so at once.
 static RUNTIME: Lazy<std::result::Result<tokio::runtime::Runtime, String>> = Lazy::new(|| {
-    let workers = std::thread::available_parallelism().map_or(2, |n| n.get()).clamp(2, 8);
+    let workers = std::thread::available_parallelism()
+        .map_or(2, |n| n.get())
+        .clamp(2, 8);
     tokio::runtime::Builder::new_multi_thread()
         .worker_threads(workers)
         .thread_name("delegated-admin")
@@ -37,8 +39,21 @@ pub(crate) fn runtime() -> Result<&'static tokio::runtime::Runtime> {
 pub(crate) struct Fields(Map<String, Value>);
 
 impl Fields {
+    /// Take a required string field out, leaving the rest.
+    pub fn take_string(mut self, name: &str) -> Result<(String, Fields)> {
+        match self.0.remove(name) {
+            Some(Value::String(s)) => Ok((s, self)),
+            Some(other) => Err(Error::invalid(format!(
+                "{name} must be a string, not {}",
+                type_name(&other)
+            ))),
+            None => Err(Error::invalid(format!("{name} is required"))),
+        }
+    }
+
     pub fn parse<T: DeserializeOwned>(self) -> Result<T> {
-        serde_json::from_value(Value::Object(self.0)).map_err(|e| Error::invalid(format!("invalid request: {e}")))
+        serde_json::from_value(Value::Object(self.0))
+            .map_err(|e| Error::invalid(format!("invalid request: {e}")))
     }
 }
 
@@ -51,32 +66,68 @@ pub(crate) enum Output {
 
 /// Run one exported operation: `op` gets the shared client, the call options and the remaining fields, and
 /// returns the future to run. Never panics, never returns NULL.
-pub(crate) fn run<T, Fut>(input: *const c_char, output: Output, op: impl FnOnce(&'static Client, CallOptions, Fields) -> Result<Fut>) -> *mut c_char
+pub(crate) fn run<T, Fut>(
+    input: *const c_char,
+    output: Output,
+    op: impl FnOnce(&'static Client, CallOptions, Fields) -> Result<Fut>,
+) -> *mut c_char
 where
     T: Serialize,
     Fut: Future<Output = Result<T>>,
 {
+    guarded(input, output, |client, opts, fields, _| {
+        let future = op(client, opts, fields)?;
+        let result = runtime()?.block_on(future)?;
+        serde_json::to_value(result)
+            .map(Reply::Result)
+            .map_err(|e| Error::internal(format!("cannot serialise the result: {e}")))
+    })
+}
+
+/// What an operation hands back: a result to wrap in an envelope, or a whole envelope (a job's, kept from
+/// when it finished).
+pub(crate) enum Reply {
+    Result(Value),
+    Envelope(String),
+}
+
+/// The guard every export runs in: NULL/UTF-8/JSON checks, common fields, panics caught, secrets scrubbed.
+/// `op` also gets the call's correlation id and the secrets seen in the request.
+pub(crate) fn guarded(
+    input: *const c_char,
+    output: Output,
+    op: impl FnOnce(&'static Client, CallOptions, Fields, &[Secret]) -> Result<Reply>,
+) -> *mut c_char {
     let mut correlation_id = Uuid::new_v4();
     let mut secrets: Vec<Secret> = Vec::new();
-    let outcome = catch_unwind(AssertUnwindSafe(|| -> Result<Value> {
+    let outcome = catch_unwind(AssertUnwindSafe(|| -> Result<Reply> {
         let text = read_input(input)?;
         let mut map = parse_object(text)?;
         let opts = take_common(&mut map, &mut correlation_id, &mut secrets)?;
         let client = Client::shared()?;
-        let future = op(client, opts, Fields(map))?;
-        let result = runtime()?.block_on(future)?;
-        serde_json::to_value(result).map_err(|e| Error::internal(format!("cannot serialise the result: {e}")))
+        op(client, opts, Fields(map), &secrets)
     }));
-    let envelope = match outcome {
-        Ok(Ok(result)) => json!({ "ok": true, "result": result, "correlationId": correlation_id }),
-        Ok(Err(e)) => error_envelope(e, correlation_id),
-        Err(panic) => error_envelope(Error::internal(format!("the library panicked: {}", panic_text(&panic))), correlation_id),
+    let (ok, text) = match outcome {
+        Ok(Ok(Reply::Result(result))) => (
+            true,
+            json!({ "ok": true, "result": result, "correlationId": correlation_id }).to_string(),
+        ),
+        Ok(Ok(Reply::Envelope(text))) => (true, text),
+        Ok(Err(e)) => (false, error_envelope(e, correlation_id).to_string()),
+        Err(panic) => (
+            false,
+            error_envelope(
+                Error::internal(format!("the library panicked: {}", panic_text(&panic))),
+                correlation_id,
+            )
+            .to_string(),
+        ),
     };
-    let ok = envelope["ok"] == Value::Bool(true);
-    let mut text = envelope.to_string();
-    if !(ok && output == Output::HoldsTokens) {
-        text = scrub(text, &secrets);
-    }
+    let text = if ok && output == Output::HoldsTokens {
+        text
+    } else {
+        crate::secret::scrub(text, &secrets)
+    };
     into_c_string(text)
 }
 
@@ -102,15 +153,23 @@ fn read_input<'a>(input: *const c_char) -> Result<&'a str> {
     // header's contract); we only read it.
     let bytes = unsafe { CStr::from_ptr(input) }.to_bytes();
     std::str::from_utf8(bytes).map_err(|e| {
-        Error::invalid(format!("request_json is not valid UTF-8 (first bad byte at offset {})", e.valid_up_to()))
+        Error::invalid(format!(
+            "request_json is not valid UTF-8 (first bad byte at offset {})",
+            e.valid_up_to()
+        ))
     })
 }
 
 fn parse_object(text: &str) -> Result<Map<String, Value>> {
     match serde_json::from_str::<Value>(text) {
         Ok(Value::Object(map)) => Ok(map),
-        Ok(other) => Err(Error::invalid(format!("request_json must be a JSON object, not {}", type_name(&other)))),
-        Err(e) => Err(Error::invalid(format!("request_json is not valid JSON: {e}"))),
+        Ok(other) => Err(Error::invalid(format!(
+            "request_json must be a JSON object, not {}",
+            type_name(&other)
+        ))),
+        Err(e) => Err(Error::invalid(format!(
+            "request_json is not valid JSON: {e}"
+        ))),
     }
 }
 
@@ -127,10 +186,16 @@ fn type_name(v: &Value) -> &'static str {
 
 /// Take the fields every request shares out of `map` into [`CallOptions`]; remember every secret seen so
 /// that no output can echo it.
-fn take_common(map: &mut Map<String, Value>, correlation_id: &mut Uuid, secrets: &mut Vec<Secret>) -> Result<CallOptions> {
+fn take_common(
+    map: &mut Map<String, Value>,
+    correlation_id: &mut Uuid,
+    secrets: &mut Vec<Secret>,
+) -> Result<CallOptions> {
     // The correlation id first, so that even an invalid request's error carries the caller's id.
     if let Some(v) = map.remove("correlationId") {
-        let text = v.as_str().ok_or_else(|| Error::invalid("correlationId must be a GUID string"))?;
+        let text = v
+            .as_str()
+            .ok_or_else(|| Error::invalid("correlationId must be a GUID string"))?;
         *correlation_id = crate::validate::guid("correlationId", text)?;
     }
     for key in ["deviceCode", "refreshToken", "clientSecret", "accessToken"] {
@@ -138,14 +203,18 @@ fn take_common(map: &mut Map<String, Value>, correlation_id: &mut Uuid, secrets:
             secrets.push(Secret::new(s.clone()));
         }
     }
-    let mut opts = CallOptions { correlation_id: *correlation_id, ..CallOptions::default() };
+    let mut opts = CallOptions {
+        correlation_id: *correlation_id,
+        ..CallOptions::default()
+    };
     if let Some(v) = map.remove("auth") {
         if let Value::Object(a) = &v {
             for s in a.values().filter_map(Value::as_str) {
                 secrets.push(Secret::new(s));
             }
         }
-        let auth: Auth = serde_json::from_value(v).map_err(|e| Error::invalid(format!("invalid auth: {e}")))?;
+        let auth: Auth =
+            serde_json::from_value(v).map_err(|e| Error::invalid(format!("invalid auth: {e}")))?;
         opts.auth = Some(auth);
     }
     if let Some(v) = map.remove("endpoint") {
@@ -162,38 +231,29 @@ fn take_common(map: &mut Map<String, Value>, correlation_id: &mut Uuid, secrets:
         opts.scope = Some(s.to_string());
     }
     if let Some(v) = map.remove("timeoutSeconds") {
-        let secs = v.as_f64().filter(|s| s.is_finite() && *s > 0.0 && *s <= 86_400.0).ok_or_else(|| {
-            Error::invalid("timeoutSeconds must be a number of seconds greater than 0 and at most 86400")
-        })?;
+        let secs = v
+            .as_f64()
+            .filter(|s| s.is_finite() && *s > 0.0 && *s <= 86_400.0)
+            .ok_or_else(|| {
+                Error::invalid(
+                    "timeoutSeconds must be a number of seconds greater than 0 and at most 86400",
+                )
+            })?;
         opts.timeout = Duration::from_secs_f64(secs);
     }
     if let Some(v) = map.remove("maxRetries") {
-        let n = v.as_u64().filter(|n| *n <= 20).ok_or_else(|| Error::invalid("maxRetries must be an integer from 0 to 20"))?;
+        let n = v
+            .as_u64()
+            .filter(|n| *n <= 20)
+            .ok_or_else(|| Error::invalid("maxRetries must be an integer from 0 to 20"))?;
         opts.max_retries = n as u32;
     }
     Ok(opts)
 }
 
 fn string_field<'v>(name: &str, v: &'v Value) -> Result<&'v str> {
-    v.as_str().ok_or_else(|| Error::invalid(format!("{name} must be a string, not {}", type_name(v))))
-}
-
-/// Replace every secret (raw and JSON-escaped) with `***`.
-pub(crate) fn scrub(mut text: String, secrets: &[Secret]) -> String {
-    for s in secrets {
-        let raw = s.expose();
-        if raw.len() < 4 {
-            continue;
-        }
-        let escaped = Value::String(raw.to_string()).to_string();
-        let escaped = &escaped[1..escaped.len() - 1];
-        for needle in [raw, escaped] {
-            if text.contains(needle) {
-                text = text.replace(needle, "***");
-            }
-        }
-    }
-    text
+    v.as_str()
+        .ok_or_else(|| Error::invalid(format!("{name} must be a string, not {}", type_name(v))))
 }
 
 fn into_c_string(text: String) -> *mut c_char {
@@ -203,17 +263,58 @@ fn into_c_string(text: String) -> *mut c_char {
         .into_raw()
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn envelope(ptr: *mut c_char) -> Value {
+        // SAFETY: `run` returns a NUL-terminated string from CString::into_raw.
+        let text = unsafe { CString::from_raw(ptr) }.into_string().unwrap();
+        serde_json::from_str(&text).unwrap()
+    }
+
     #[test]
-    fn scrub_removes_raw_and_escaped_secrets() {
-        let secrets = vec![Secret::new("s3cr\"et-value"), Secret::new("ab")];
-        let text = Value::String("x s3cr\"et-value y ab".into()).to_string();
-        let out = scrub(text, &secrets);
-        assert!(!out.contains("s3cr"), "{out}");
-        assert!(out.contains("ab"), "short strings are left alone: {out}");
+    fn a_panic_becomes_an_internal_error_envelope() {
+        let input = c"{\"correlationId\":\"9b4bf2ca-f374-4d51-9113-781ca87b8380\"}";
+        let out = run(
+            input.as_ptr(),
+            Output::Plain,
+            |_, _, _| -> Result<std::future::Ready<Result<()>>> { panic!("boom in an operation") },
+        );
+        let env = envelope(out);
+        assert_eq!(env["ok"], false);
+        assert_eq!(env["error"]["kind"], "internal");
+        assert!(env["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("boom in an operation"));
+        assert_eq!(
+            env["error"]["correlationId"],
+            "9b4bf2ca-f374-4d51-9113-781ca87b8380"
+        );
+        // A panic inside the async part too.
+        let out = run(c"{}".as_ptr(), Output::Plain, |_, _, _| {
+            Ok(async {
+                let v: Vec<u8> = Vec::new();
+                #[allow(clippy::out_of_bounds_indexing, unconditional_panic)]
+                let _ = v[3];
+                Ok(())
+            })
+        });
+        assert_eq!(envelope(out)["error"]["kind"], "internal");
+    }
+
+    #[test]
+    fn secrets_are_scrubbed_from_errors() {
+        let input = c"{\"auth\":{\"tenantId\":\"contoso.onmicrosoft.com\",\"clientId\":\"9b4bf2ca-f374-4d51-9113-781ca87b8380\",\"clientSecret\":\"SUPER-SECRET-VALUE\"}}";
+        let out = run(
+            input.as_ptr(),
+            Output::Plain,
+            |_, _, _| -> Result<std::future::Ready<Result<()>>> {
+                Err(Error::invalid("the service echoed SUPER-SECRET-VALUE back"))
+            },
+        );
+        let text = envelope(out).to_string();
+        assert!(!text.contains("SUPER-SECRET-VALUE"), "{text}");
     }
 }

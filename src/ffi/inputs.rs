@@ -61,12 +61,20 @@ impl TryFrom<ListCustomersInput> for ListCustomersRequest {
         let top = match i.top {
             None => None,
             Some(t) if (1..=i64::from(MAX_TOP)).contains(&t) => Some(t as u16),
-            Some(t) => return Err(Error::invalid(format!("top must be between 1 and {MAX_TOP}, not {t}"))),
+            Some(t) => {
+                return Err(Error::invalid(format!(
+                    "top must be between 1 and {MAX_TOP}, not {t}"
+                )))
+            }
         };
         let skip = match i.skip {
             None => None,
             Some(s) if s >= 0 => Some(s as u64),
-            Some(s) => return Err(Error::invalid(format!("skip must not be negative, not {s}"))),
+            Some(s) => {
+                return Err(Error::invalid(format!(
+                    "skip must not be negative, not {s}"
+                )))
+            }
         };
         let req = ListCustomersRequest {
             select: i.select,
@@ -124,7 +132,11 @@ pub(crate) struct ListAssignmentsInput {
 
 impl ListAssignmentsInput {
     pub fn into_parts(self) -> Result<(Scope, bool, Option<String>)> {
-        Ok((Scope::parse(&self.scope)?, self.include_definition, self.filter))
+        Ok((
+            Scope::parse(&self.scope)?,
+            self.include_definition,
+            self.filter,
+        ))
     }
 }
 
@@ -143,7 +155,11 @@ impl RemoveAssignmentInput {
         let id = match (self.assignment_id, self.scope, self.assignment_name) {
             (Some(id), None, None) => AssignmentId::parse(&id)?,
             (None, Some(scope), Some(name)) => AssignmentId::new(Scope::parse(&scope)?, &name)?,
-            _ => return Err(Error::invalid("give assignmentId, or scope and assignmentName")),
+            _ => {
+                return Err(Error::invalid(
+                    "give assignmentId, or scope and assignmentName",
+                ))
+            }
         };
         Ok((id, self.wait))
     }
@@ -210,6 +226,10 @@ pub(crate) struct DevicePollOutput {
 
 impl From<DevicePoll> for DevicePollOutput {
     fn from(p: DevicePoll) -> DevicePollOutput {
-        DevicePollOutput { status: p.status, interval: p.interval, token: p.token.map(TokenOutput::from) }
+        DevicePollOutput {
+            status: p.status,
+            interval: p.interval,
+            token: p.token.map(TokenOutput::from),
+        }
     }
 }

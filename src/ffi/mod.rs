@@ -6,13 +6,17 @@
 //! Threads: every function may be called from any number of threads at once.
 
 mod boundary;
+mod cleanup;
 mod inputs;
+mod jobs;
 
-use crate::error::Error;
+use crate::cleanup::JobControl;
+use crate::error::{Error, Result};
 use crate::identity;
-use boundary::{run, Output};
+use boundary::{guarded, run, Fields, Output, Reply};
 use inputs::*;
 use std::ffi::{c_char, CString};
+use std::sync::Arc;
 
 /// The library's version, e.g. `"0.1.0"`: a static string owned by the library. Never free it.
 #[no_mangle]
@@ -50,7 +54,11 @@ pub extern "C" fn da_acquire_token(request_json: *const c_char) -> *mut c_char {
     run(request_json, Output::HoldsTokens, |client, opts, fields| {
         let input: AcquireTokenInput = fields.parse()?;
         let scope = identity::scope_from(input.resource.as_deref(), input.scope.as_deref())?;
-        Ok(async move { identity::acquire_token(client, &opts, &scope).await.map(TokenOutput::from) })
+        Ok(async move {
+            identity::acquire_token(client, &opts, &scope)
+                .await
+                .map(TokenOutput::from)
+        })
     })
 }
 
@@ -66,9 +74,13 @@ pub extern "C" fn da_start_device_code(request_json: *const c_char) -> *mut c_ch
     run(request_json, Output::HoldsTokens, |client, opts, fields| {
         let input: StartDeviceCodeInput = fields.parse()?;
         let scope = identity::scope_from(input.resource.as_deref(), input.scope.as_deref())?;
-        let tenant = input.tenant_id.unwrap_or_else(|| DEFAULT_DEVICE_TENANT.into());
+        let tenant = input
+            .tenant_id
+            .unwrap_or_else(|| DEFAULT_DEVICE_TENANT.into());
         Ok(async move {
-            identity::start_device_code(client, &opts, &tenant, &input.client_id, &scope).await.map(DeviceCodeOutput::from)
+            identity::start_device_code(client, &opts, &tenant, &input.client_id, &scope)
+                .await
+                .map(DeviceCodeOutput::from)
         })
     })
 }
@@ -84,11 +96,20 @@ pub extern "C" fn da_start_device_code(request_json: *const c_char) -> *mut c_ch
 pub extern "C" fn da_poll_device_code(request_json: *const c_char) -> *mut c_char {
     run(request_json, Output::HoldsTokens, |client, opts, fields| {
         let input: PollDeviceCodeInput = fields.parse()?;
-        let tenant = input.tenant_id.unwrap_or_else(|| DEFAULT_DEVICE_TENANT.into());
+        let tenant = input
+            .tenant_id
+            .unwrap_or_else(|| DEFAULT_DEVICE_TENANT.into());
         Ok(async move {
-            identity::poll_device_code(client, &opts, &tenant, &input.client_id, &input.device_code, input.interval.unwrap_or(5))
-                .await
-                .map(DevicePollOutput::from)
+            identity::poll_device_code(
+                client,
+                &opts,
+                &tenant,
+                &input.client_id,
+                &input.device_code,
+                input.interval.unwrap_or(5),
+            )
+            .await
+            .map(DevicePollOutput::from)
         })
     })
 }
@@ -106,7 +127,8 @@ pub extern "C" fn da_poll_device_code(request_json: *const c_char) -> *mut c_cha
 #[no_mangle]
 pub extern "C" fn da_list_delegated_admin_customers(request_json: *const c_char) -> *mut c_char {
     run(request_json, Output::Plain, |client, opts, fields| {
-        let req: crate::customers::ListCustomersRequest = fields.parse::<ListCustomersInput>()?.try_into()?;
+        let req: crate::customers::ListCustomersRequest =
+            fields.parse::<ListCustomersInput>()?.try_into()?;
         Ok(async move { crate::customers::list(client, &opts, &req).await })
     })
 }
@@ -135,10 +157,15 @@ pub extern "C" fn da_remove_dap_relationship(request_json: *const c_char) -> *mu
 ///
 /// Returns a JSON envelope the caller frees with `da_string_free`.
 #[no_mangle]
-pub extern "C" fn da_update_delegated_admin_relationship(request_json: *const c_char) -> *mut c_char {
+pub extern "C" fn da_update_delegated_admin_relationship(
+    request_json: *const c_char,
+) -> *mut c_char {
     run(request_json, Output::Plain, |client, opts, fields| {
-        let req: crate::cloudcockpit::UpdateRelationshipRequest = fields.parse::<UpdateRelationshipInput>()?.try_into()?;
-        Ok(async move { crate::cloudcockpit::update_delegated_admin_relationship(client, &opts, &req).await })
+        let req: crate::cloudcockpit::UpdateRelationshipRequest =
+            fields.parse::<UpdateRelationshipInput>()?.try_into()?;
+        Ok(async move {
+            crate::cloudcockpit::update_delegated_admin_relationship(client, &opts, &req).await
+        })
     })
 }
 
@@ -153,9 +180,17 @@ pub extern "C" fn da_update_delegated_admin_relationship(request_json: *const c_
 #[no_mangle]
 pub extern "C" fn da_list_lighthouse_assignments(request_json: *const c_char) -> *mut c_char {
     run(request_json, Output::Plain, |client, opts, fields| {
-        let (scope, include_definition, filter) = fields.parse::<ListAssignmentsInput>()?.into_parts()?;
+        let (scope, include_definition, filter) =
+            fields.parse::<ListAssignmentsInput>()?.into_parts()?;
         Ok(async move {
-            let assignments = crate::lighthouse::list_assignments(client, &opts, &scope, include_definition, filter.as_deref()).await?;
+            let assignments = crate::lighthouse::list_assignments(
+                client,
+                &opts,
+                &scope,
+                include_definition,
+                filter.as_deref(),
+            )
+            .await?;
             Ok::<_, Error>(serde_json::json!({ "assignments": assignments }))
         })
     })
@@ -174,4 +209,132 @@ pub extern "C" fn da_remove_lighthouse_assignment(request_json: *const c_char) -
         let (id, wait) = fields.parse::<RemoveAssignmentInput>()?.into_parts()?;
         Ok(async move { crate::lighthouse::remove_assignment(client, &opts, &id, wait).await })
     })
+}
+
+/// Plan a DAP cleanup: list every delegated admin customer and classify each (blocking; see `da_job_start`
+/// for progress and cancel).
+///
+/// Request: `{"auth", "endpoint"?, "inactiveDays"? (default 90), "asOf"? (RFC 3339, default now),
+/// "include"?: [GUID], "exclude"?: [GUID], "planPath"? (also write the plan there), ...}`.
+/// Result: the plan: `{"format","planId","createdAt","asOf","inactiveDays","include","exclude",
+/// "summary":{"customers","candidates","kept"}, "candidates":[entry], "kept":[entry]}` with entry
+/// `{"customerTenantId","organizationDisplayName","dapEnabled","lastSignInDateTime","startDateTime","reason","detail"}`.
+///
+/// Returns a JSON envelope the caller frees with `da_string_free`.
+#[no_mangle]
+pub extern "C" fn da_plan_dap_cleanup(request_json: *const c_char) -> *mut c_char {
+    run(request_json, Output::Plain, |client, opts, fields| {
+        cleanup::plan(client, opts, fields.parse()?, Arc::new(JobControl::new()))
+    })
+}
+
+/// Apply a DAP cleanup plan (blocking; see `da_job_start` for progress and cancel).
+///
+/// Request: `{"auth", "endpoint"?, "plan": plan | "planPath", "journalPath"? (resume: the same plan and
+/// journal again acts on nothing twice), "reportPath"?, "reportCsvPath"?, "concurrency"? (default 4),
+/// "requestsPerSecond"? (default 8; 0 = unpaced), "recheck"? (default true), ...}`.
+/// Result: the report: `{"planId","startedAt","finishedAt","stoppedEarly","stopReason","counts":{"customers",
+/// "candidates","removed","failed","skipped","skippedCandidates","fromJournal"},"requests","throttlePauses",
+/// "outcomes":[{"customerTenantId","organizationDisplayName","outcome":"removed"|"failed"|"skipped","stage",
+/// "reason","error","correlationId","at"}]}`.
+///
+/// Returns a JSON envelope the caller frees with `da_string_free`.
+#[no_mangle]
+pub extern "C" fn da_apply_dap_cleanup(request_json: *const c_char) -> *mut c_char {
+    run(request_json, Output::Plain, |client, opts, fields| {
+        cleanup::apply(client, opts, fields.parse()?, Arc::new(JobControl::new()))
+    })
+}
+
+/// Start a long-running operation as a job and return at once.
+///
+/// Request: the operation's own request plus `"operation": "planDapCleanup" | "applyDapCleanup"`.
+/// Result: `{"jobId"}`. Then poll with `da_job_poll`, cancel with `da_job_cancel`, take the outcome with
+/// `da_job_result`, and release it with `da_job_free`. Nothing is ever called back.
+///
+/// Returns a JSON envelope the caller frees with `da_string_free`.
+#[no_mangle]
+pub extern "C" fn da_job_start(request_json: *const c_char) -> *mut c_char {
+    guarded(
+        request_json,
+        Output::Plain,
+        |client, opts, fields, secrets| {
+            let (operation, fields) = fields.take_string("operation")?;
+            let control = Arc::new(JobControl::new());
+            let correlation_id = opts.correlation_id;
+            let secrets = secrets.to_vec();
+            let id = match operation.as_str() {
+                "planDapCleanup" => {
+                    let work = cleanup::plan(client, opts, fields.parse()?, control.clone())?;
+                    jobs::spawn("planDapCleanup", control, correlation_id, secrets, work)?
+                }
+                "applyDapCleanup" => {
+                    let work = cleanup::apply(client, opts, fields.parse()?, control.clone())?;
+                    jobs::spawn("applyDapCleanup", control, correlation_id, secrets, work)?
+                }
+                other => {
+                    return Err(Error::invalid(format!(
+                        "operation `{}` is not one of planDapCleanup, applyDapCleanup",
+                        crate::validate::printable(other)
+                    )))
+                }
+            };
+            Ok(Reply::Result(serde_json::json!({ "jobId": id })))
+        },
+    )
+}
+
+fn job_call(
+    request_json: *const c_char,
+    f: impl FnOnce(jobs::JobInput) -> Result<serde_json::Value>,
+) -> *mut c_char {
+    guarded(request_json, Output::Plain, |_, _, fields: Fields, _| {
+        Ok(Reply::Result(f(fields.parse()?)?))
+    })
+}
+
+fn to_value(v: impl serde::Serialize) -> Result<serde_json::Value> {
+    serde_json::to_value(v).map_err(|e| Error::internal(e.to_string()))
+}
+
+/// Poll a job: its state and progress, and the events since the last poll.
+///
+/// Request: `{"jobId", "maxEvents"? (default 1000)}`.
+/// Result: `{"jobId","operation","state": "running"|"cancelling"|"succeeded"|"failed"|"cancelled",
+/// "elapsedSeconds","progress":{"phase","customersListed","total","done","removed","failed","skipped",
+/// "inFlight","throttlePauses"},"events":[{"at","message","customerTenantId"?,"outcome"?}],"droppedEvents"}`.
+///
+/// Returns a JSON envelope the caller frees with `da_string_free`.
+#[no_mangle]
+pub extern "C" fn da_job_poll(request_json: *const c_char) -> *mut c_char {
+    job_call(request_json, |input| to_value(jobs::poll(input)?))
+}
+
+/// Ask a job to stop: no new customer is started, requests in flight are abandoned (the journal records
+/// them as started; a resume settles them), and the job ends with a report. Request: `{"jobId"}`.
+///
+/// Returns a JSON envelope the caller frees with `da_string_free`.
+#[no_mangle]
+pub extern "C" fn da_job_cancel(request_json: *const c_char) -> *mut c_char {
+    job_call(request_json, |input| to_value(jobs::cancel(input)?))
+}
+
+/// A finished job's own envelope (its result or its error). While it runs: a `conflict` error, unless
+/// `waitSeconds` is given and it finishes within them. Request: `{"jobId", "waitSeconds"?}`.
+///
+/// Returns a JSON envelope the caller frees with `da_string_free`.
+#[no_mangle]
+pub extern "C" fn da_job_result(request_json: *const c_char) -> *mut c_char {
+    guarded(request_json, Output::Plain, |_, opts, fields, _| {
+        let input: jobs::JobInput = fields.parse()?;
+        Ok(Reply::Envelope(jobs::result(&input, opts.correlation_id)?))
+    })
+}
+
+/// Release a job (cancelling it if it still runs). Request: `{"jobId"}`. Result: `{"jobId","freed":true}`.
+///
+/// Returns a JSON envelope the caller frees with `da_string_free`.
+#[no_mangle]
+pub extern "C" fn da_job_free(request_json: *const c_char) -> *mut c_char {
+    job_call(request_json, jobs::free)
 }

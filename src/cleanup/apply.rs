@@ -1,0 +1,487 @@
+//! Apply a plan: remove each candidate's DAP relationship with bounded concurrency and one shared throttle,
+//! journaling every outcome as it happens, rechecking the service first so that a resumed or repeated run
+//! acts on nothing twice, and stopping cleanly on cancel.
+
+use super::journal::{Journal, JournalState, Record};
+use super::plan::{listing, Plan, PlanEntry, PLAN_FORMAT};
+use super::progress::JobControl;
+use super::report::{Counts, Outcome, OutcomeKind, Report};
+use crate::client::Client;
+use crate::customers::{self, DelegatedAdminCustomer};
+use crate::error::{Error, ErrorKind, Result};
+use crate::options::CallOptions;
+use crate::partner_center;
+use crate::secret::{scrub, Secret};
+use crate::throttle::Throttle;
+use chrono::{Duration, Utc};
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use uuid::Uuid;
+
+/// Partner Center documents 500 requests per minute per tenant for the customer resource: 8 a second
+/// stays under it.
+pub const DEFAULT_REQUESTS_PER_SECOND: f64 = 8.0;
+/// Enough workers to keep 8 requests a second going at up to half a second of latency each.
+pub const DEFAULT_CONCURRENCY: usize = 4;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ApplyOptions {
+    /// Removals in flight at once (1..=64).
+    pub concurrency: usize,
+    /// The pace of all requests together; `None` = no pace (429s still pause everyone).
+    pub requests_per_second: Option<f64>,
+    /// The journal file; without one, an interrupted run cannot be resumed.
+    pub journal: Option<PathBuf>,
+    /// Before removing, list the DAP-enabled customers once and skip candidates whose DAP is already gone
+    /// or who signed in since the plan was made.
+    pub recheck: bool,
+}
+
+impl Default for ApplyOptions {
+    fn default() -> ApplyOptions {
+        ApplyOptions {
+            concurrency: DEFAULT_CONCURRENCY,
+            requests_per_second: Some(DEFAULT_REQUESTS_PER_SECOND),
+            journal: None,
+            recheck: true,
+        }
+    }
+}
+
+impl ApplyOptions {
+    fn validate(&self) -> Result<()> {
+        if !(1..=64).contains(&self.concurrency) {
+            return Err(Error::invalid(format!(
+                "concurrency must be from 1 to 64, not {}",
+                self.concurrency
+            )));
+        }
+        if let Some(r) = self.requests_per_second {
+            if !(r.is_finite() && r > 0.0 && r <= 10_000.0) {
+                return Err(Error::invalid(
+                    "requestsPerSecond must be greater than 0 and at most 10000",
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// State the workers share.
+struct Shared {
+    client: Client,
+    opts: CallOptions,
+    journal: Option<Journal>,
+    control: Arc<JobControl>,
+    queue: Mutex<VecDeque<PlanEntry>>,
+    outcomes: Mutex<HashMap<String, Outcome>>,
+    stop_reason: Mutex<Option<String>>,
+    requests: AtomicU64,
+    secrets: Vec<Secret>,
+}
+
+impl Shared {
+    fn stopping(&self) -> bool {
+        self.control.is_cancelled()
+            || self
+                .stop_reason
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .is_some()
+    }
+
+    fn stop(&self, why: String) {
+        self.stop_reason
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get_or_insert(why);
+    }
+
+    /// Record one outcome: journal first (so that it is durable before it is reported), then progress.
+    fn settle(&self, outcome: Outcome) {
+        if let Some(j) = &self.journal {
+            if let Err(e) = j.append(&Record::Outcome(outcome.clone())) {
+                self.stop(format!("stopped: {}", e.message));
+            }
+        }
+        self.control.update(|p| {
+            p.done += 1;
+            match outcome.outcome {
+                OutcomeKind::Removed => p.removed += 1,
+                OutcomeKind::Failed => p.failed += 1,
+                OutcomeKind::Skipped => p.skipped += 1,
+            }
+        });
+        let what = match (&outcome.outcome, &outcome.error) {
+            (OutcomeKind::Failed, Some(e)) => format!("failed: {}", e.message),
+            (kind, _) => format!("{kind:?}").to_lowercase(),
+        };
+        let name = outcome
+            .organization_display_name
+            .clone()
+            .unwrap_or_default();
+        self.control.event(
+            format!("{} {name}: {what}", outcome.customer_tenant_id),
+            Some(outcome.customer_tenant_id.clone()),
+            Some(outcome.outcome),
+        );
+        self.outcomes
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(outcome.customer_tenant_id.clone(), outcome);
+    }
+}
+
+fn outcome(entry: &PlanEntry, kind: OutcomeKind, reason: impl Into<String>) -> Outcome {
+    Outcome {
+        customer_tenant_id: entry.customer_tenant_id.clone(),
+        organization_display_name: entry.organization_display_name.clone(),
+        outcome: kind,
+        stage: "apply".into(),
+        reason: Some(reason.into()),
+        error: None,
+        correlation_id: None,
+        at: Utc::now(),
+    }
+}
+
+/// Apply `plan`. Every candidate ends removed, failed or skipped; the report's counts add up. Safe to run
+/// again with the same journal after a crash or a cancel: what is done is not done again.
+pub async fn apply(
+    client: &Client,
+    opts: &CallOptions,
+    plan: &Plan,
+    options: &ApplyOptions,
+    control: &Arc<JobControl>,
+) -> Result<Report> {
+    options.validate()?;
+    opts.auth()?;
+    if plan.format != PLAN_FORMAT {
+        return Err(Error::invalid(format!(
+            "plan format {} is not supported (expected {PLAN_FORMAT})",
+            plan.format
+        )));
+    }
+    let mut seen = HashSet::new();
+    for c in &plan.candidates {
+        let id = crate::validate::guid("plan candidate customerTenantId", &c.customer_tenant_id)?;
+        if !seen.insert(id) {
+            return Err(Error::invalid(format!("plan lists candidate {id} twice")));
+        }
+        if !c.reason.is_candidate() {
+            return Err(Error::invalid(format!(
+                "plan candidate {id} has reason {:?}, which is not a removal reason",
+                c.reason
+            )));
+        }
+    }
+    let started_at = Utc::now();
+    let (journal, state) = match &options.journal {
+        Some(path) => {
+            let (j, s) = Journal::open(path, plan.plan_id)?;
+            (Some(j), s)
+        }
+        None => (None, JournalState::default()),
+    };
+    let throttle = Arc::new(
+        options
+            .requests_per_second
+            .map_or_else(Throttle::new, Throttle::with_rate),
+    );
+    let mut run_opts = opts.clone();
+    run_opts.throttle = Some(throttle.clone());
+
+    let pending: VecDeque<PlanEntry> = plan
+        .candidates
+        .iter()
+        .filter(|c| !state.is_done(&c.customer_tenant_id))
+        .cloned()
+        .collect();
+    let from_journal = (plan.candidates.len() - pending.len()) as u64;
+    control.update(|p| {
+        p.total = plan.candidates.len() as u64;
+        p.done = from_journal;
+    });
+    if from_journal > 0 {
+        control.event(
+            format!("resuming: {from_journal} candidates already settled in the journal"),
+            None,
+            None,
+        );
+    }
+    let shared = Arc::new(Shared {
+        client: client.clone(),
+        opts: run_opts,
+        journal,
+        control: control.clone(),
+        queue: Mutex::new(pending),
+        outcomes: Mutex::new(HashMap::new()),
+        stop_reason: Mutex::new(None),
+        requests: AtomicU64::new(0),
+        secrets: opts
+            .auth
+            .iter()
+            .flat_map(|a| a.secrets().into_iter().cloned())
+            .collect(),
+    });
+
+    if options.recheck
+        && !shared
+            .queue
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .is_empty()
+    {
+        recheck(&shared, plan, &state).await?;
+    }
+
+    control.update(|p| p.phase = "removing".into());
+    let mut workers = tokio::task::JoinSet::new();
+    for _ in 0..options.concurrency {
+        workers.spawn(worker(shared.clone()));
+    }
+    while let Some(joined) = workers.join_next().await {
+        if let Err(e) = joined {
+            shared.stop(format!("stopped: a worker failed ({e})"));
+        }
+    }
+    if let Some(j) = &shared.journal {
+        j.sync()?;
+    }
+
+    // Whatever was never attempted is skipped, and not journaled: a resume will attempt it.
+    let cancelled = control.is_cancelled();
+    let stop_reason = shared
+        .stop_reason
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .clone();
+    let left: Vec<PlanEntry> = shared
+        .queue
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .drain(..)
+        .collect();
+    let why_left = match (&stop_reason, cancelled) {
+        (Some(r), _) => format!("not attempted: {r}"),
+        (None, true) => {
+            "not attempted: the run was cancelled; resume with the same journal".to_string()
+        }
+        (None, false) => "not attempted".to_string(),
+    };
+    let mut outcomes =
+        std::mem::take(&mut *shared.outcomes.lock().unwrap_or_else(|p| p.into_inner()));
+    for entry in &left {
+        outcomes.insert(
+            entry.customer_tenant_id.clone(),
+            outcome(entry, OutcomeKind::Skipped, why_left.clone()),
+        );
+    }
+    control.update(|p| {
+        p.phase = "finished".into();
+        p.skipped += left.len() as u64;
+        p.done += left.len() as u64;
+        p.throttle_pauses = throttle.pauses();
+    });
+    let report = assemble(plan, outcomes, &state, started_at);
+    let stopped_early = cancelled || stop_reason.is_some();
+    Ok(Report {
+        stopped_early,
+        stop_reason: stop_reason.or(cancelled.then(|| "cancelled".to_string())),
+        requests: shared.requests.load(Ordering::Relaxed),
+        throttle_pauses: throttle.pauses(),
+        ..report
+    })
+}
+
+/// List the customers whose DAP is enabled now, once, and settle the pending candidates it answers for.
+async fn recheck(shared: &Shared, plan: &Plan, state: &JournalState) -> Result<()> {
+    shared.control.update(|p| p.phase = "rechecking".into());
+    shared
+        .control
+        .event("rechecking which candidates still have DAP", None, None);
+    let mut current: HashMap<Uuid, DelegatedAdminCustomer> = HashMap::new();
+    customers::for_each_page(
+        &shared.client,
+        &shared.opts,
+        &listing(Some("dapEnabled eq true")),
+        |page| {
+            shared.requests.fetch_add(1, Ordering::Relaxed);
+            for c in page {
+                if let Some(id) = c.tenant_id().and_then(|t| Uuid::parse_str(t).ok()) {
+                    current.insert(id, c);
+                }
+            }
+        },
+    )
+    .await?;
+    let signed_in_since = Utc::now() - Duration::days(i64::from(plan.inactive_days));
+    let pending: Vec<PlanEntry> = shared
+        .queue
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .drain(..)
+        .collect();
+    let mut still = VecDeque::new();
+    for entry in pending {
+        let id = Uuid::parse_str(&entry.customer_tenant_id).expect("validated before");
+        match current.get(&id) {
+            None if state.in_flight.contains(&entry.customer_tenant_id) => shared.settle(outcome(
+                &entry,
+                OutcomeKind::Removed,
+                "removal sent by an interrupted run; the recheck found the DAP relationship gone",
+            )),
+            None => shared.settle(outcome(&entry, OutcomeKind::Skipped, "the DAP relationship was already removed")),
+            Some(now) if now.last_sign_in().is_some_and(|t| t >= signed_in_since) => shared.settle(outcome(
+                &entry,
+                OutcomeKind::Skipped,
+                format!(
+                    "a partner signed in on {} (within {} days), after the plan was made: plan again to reconsider",
+                    now.last_sign_in_date_time.as_deref().unwrap_or_default(),
+                    plan.inactive_days
+                ),
+            )),
+            Some(_) => still.push_back(entry),
+        }
+    }
+    *shared.queue.lock().unwrap_or_else(|p| p.into_inner()) = still;
+    Ok(())
+}
+
+async fn worker(shared: Arc<Shared>) {
+    loop {
+        if shared.stopping() {
+            return;
+        }
+        let Some(entry) = shared
+            .queue
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .pop_front()
+        else {
+            return;
+        };
+        if let Some(j) = &shared.journal {
+            if let Err(e) = j.append(&Record::Started {
+                customer_tenant_id: entry.customer_tenant_id.clone(),
+                at: Utc::now(),
+            }) {
+                shared.stop(format!("stopped: {}", e.message));
+                shared
+                    .queue
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .push_front(entry);
+                return;
+            }
+        }
+        shared.control.update(|p| p.in_flight += 1);
+        let mut opts = shared.opts.clone();
+        opts.correlation_id = Uuid::new_v4();
+        let id = Uuid::parse_str(&entry.customer_tenant_id).expect("validated before");
+        shared.requests.fetch_add(1, Ordering::Relaxed);
+        let result = tokio::select! {
+            r = partner_center::remove_dap_relationship(&shared.client, &opts, id) => Some(r),
+            _ = shared.control.cancelled() => None,
+        };
+        shared.control.update(|p| p.in_flight -= 1);
+        let settled = match result {
+            // Cancelled mid-request: the journal says "started" with no outcome; a resume's recheck settles it.
+            None => {
+                let o = outcome(
+                    &entry,
+                    OutcomeKind::Skipped,
+                    "cancelled while its request was in flight; a resume settles it",
+                );
+                shared.control.update(|p| {
+                    p.done += 1;
+                    p.skipped += 1;
+                });
+                shared
+                    .outcomes
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .insert(o.customer_tenant_id.clone(), o);
+                continue;
+            }
+            Some(Ok(_)) => Outcome {
+                correlation_id: Some(opts.correlation_id),
+                ..outcome(
+                    &entry,
+                    OutcomeKind::Removed,
+                    "AllowDelegatedAccess set to false",
+                )
+            },
+            Some(Err(mut e)) => {
+                e.message = scrub(std::mem::take(&mut e.message), &shared.secrets);
+                if matches!(e.kind, ErrorKind::Unauthorized | ErrorKind::Forbidden) {
+                    shared.stop(format!(
+                        "stopped after a {} answer, which every other removal would get too: {}",
+                        e.kind, e.message
+                    ));
+                }
+                Outcome {
+                    correlation_id: e.correlation_id.or(Some(opts.correlation_id)),
+                    reason: None,
+                    error: Some(e),
+                    ..outcome(&entry, OutcomeKind::Failed, "")
+                }
+            }
+        };
+        shared.settle(settled);
+    }
+}
+
+/// One outcome per customer of the plan, in the plan's order: candidates (this run, else the journal's), then
+/// the kept ones.
+fn assemble(
+    plan: &Plan,
+    mut outcomes: HashMap<String, Outcome>,
+    state: &JournalState,
+    started_at: chrono::DateTime<Utc>,
+) -> Report {
+    let mut counts = Counts::default();
+    let mut rows = Vec::with_capacity(plan.candidates.len() + plan.kept.len());
+    for c in &plan.candidates {
+        let o = match outcomes.remove(&c.customer_tenant_id) {
+            Some(o) => o,
+            None => {
+                counts.from_journal += 1;
+                state
+                    .outcomes
+                    .get(&c.customer_tenant_id)
+                    .cloned()
+                    .unwrap_or_else(|| outcome(c, OutcomeKind::Skipped, "not attempted"))
+            }
+        };
+        match o.outcome {
+            OutcomeKind::Removed => counts.removed += 1,
+            OutcomeKind::Failed => counts.failed += 1,
+            OutcomeKind::Skipped => counts.skipped_candidates += 1,
+        }
+        rows.push(o);
+    }
+    counts.candidates = plan.candidates.len() as u64;
+    for k in &plan.kept {
+        rows.push(Outcome {
+            stage: "plan".into(),
+            reason: Some(format!("kept by the plan: {}", k.detail)),
+            ..outcome(k, OutcomeKind::Skipped, "")
+        });
+    }
+    counts.skipped = counts.skipped_candidates + plan.kept.len() as u64;
+    counts.customers = rows.len() as u64;
+    Report {
+        plan_id: plan.plan_id,
+        started_at,
+        finished_at: Utc::now(),
+        stopped_early: false,
+        stop_reason: None,
+        counts,
+        requests: 0,
+        throttle_pauses: 0,
+        outcomes: rows,
+    }
+}

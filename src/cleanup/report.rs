@@ -1,0 +1,167 @@
+//! What happened to every customer of a plan, as JSON and CSV.
+
+use crate::error::Error;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OutcomeKind {
+    Removed,
+    Failed,
+    Skipped,
+}
+
+/// The end of one customer: removed, failed (with the error) or skipped (with the reason).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Outcome {
+    pub customer_tenant_id: String,
+    #[serde(default)]
+    pub organization_display_name: Option<String>,
+    pub outcome: OutcomeKind,
+    /// `plan` (kept by the plan) or `apply`.
+    pub stage: String,
+    #[serde(default)]
+    pub reason: Option<String>,
+    #[serde(default)]
+    pub error: Option<Error>,
+    #[serde(default)]
+    pub correlation_id: Option<Uuid>,
+    pub at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Counts {
+    /// Every customer of the plan: removed + failed + skipped.
+    pub customers: u64,
+    /// The plan's candidates: removed + failed + skippedCandidates.
+    pub candidates: u64,
+    pub removed: u64,
+    pub failed: u64,
+    /// Every skipped customer: the plan's kept ones and skipped candidates.
+    pub skipped: u64,
+    pub skipped_candidates: u64,
+    /// Candidates settled by an earlier run recorded in the journal.
+    pub from_journal: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Report {
+    pub plan_id: Uuid,
+    pub started_at: DateTime<Utc>,
+    pub finished_at: DateTime<Utc>,
+    /// The run was cancelled (or stopped on a failure every request would share) before every candidate was tried.
+    pub stopped_early: bool,
+    #[serde(default)]
+    pub stop_reason: Option<String>,
+    pub counts: Counts,
+    /// Requests sent by this run (removals and the recheck listing), and 429 pauses.
+    pub requests: u64,
+    pub throttle_pauses: u64,
+    pub outcomes: Vec<Outcome>,
+}
+
+const CSV_COLUMNS: [&str; 11] = [
+    "customerTenantId",
+    "organizationDisplayName",
+    "outcome",
+    "stage",
+    "reason",
+    "errorKind",
+    "errorCode",
+    "httpStatus",
+    "errorMessage",
+    "correlationId",
+    "at",
+];
+
+impl Report {
+    /// RFC 4180 CSV, one row per customer. Text that a spreadsheet would run as a formula (starting with
+    /// `=`, `+`, `-`, `@`, tab or CR) is prefixed with `'`.
+    pub fn to_csv(&self) -> String {
+        let mut out = CSV_COLUMNS.join(",");
+        out.push_str("\r\n");
+        for o in &self.outcomes {
+            let e = o.error.as_ref();
+            let row = [
+                o.customer_tenant_id.clone(),
+                o.organization_display_name.clone().unwrap_or_default(),
+                format!("{:?}", o.outcome).to_lowercase(),
+                o.stage.clone(),
+                o.reason.clone().unwrap_or_default(),
+                e.map(|e| e.kind.to_string()).unwrap_or_default(),
+                e.and_then(|e| e.code.clone()).unwrap_or_default(),
+                e.and_then(|e| e.status)
+                    .map(|s| s.to_string())
+                    .unwrap_or_default(),
+                e.map(|e| e.message.clone()).unwrap_or_default(),
+                o.correlation_id.map(|c| c.to_string()).unwrap_or_default(),
+                o.at.to_rfc3339(),
+            ];
+            let cells: Vec<String> = row.iter().map(|c| csv_cell(c)).collect();
+            out.push_str(&cells.join(","));
+            out.push_str("\r\n");
+        }
+        out
+    }
+}
+
+/// Write `bytes` to `path` atomically: a temporary file beside it, synced, then renamed over it.
+pub fn write_file_atomically(path: &std::path::Path, bytes: &[u8]) -> crate::error::Result<()> {
+    use std::io::Write;
+    let err = |e: std::io::Error| Error::invalid(format!("cannot write {}: {e}", path.display()));
+    let tmp = path.with_extension(format!("tmp-{}", Uuid::new_v4().simple()));
+    let mut f = std::fs::File::create(&tmp).map_err(err)?;
+    f.write_all(bytes).and_then(|_| f.sync_all()).map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        err(e)
+    })?;
+    std::fs::rename(&tmp, path).map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        err(e)
+    })
+}
+
+impl Report {
+    pub fn write_json(&self, path: &std::path::Path) -> crate::error::Result<()> {
+        let bytes =
+            serde_json::to_vec_pretty(self).map_err(|e| Error::internal(format!("report: {e}")))?;
+        write_file_atomically(path, &bytes)
+    }
+
+    pub fn write_csv(&self, path: &std::path::Path) -> crate::error::Result<()> {
+        write_file_atomically(path, self.to_csv().as_bytes())
+    }
+}
+
+fn csv_cell(text: &str) -> String {
+    let guarded = if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}")
+    } else {
+        text.to_string()
+    };
+    if guarded.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", guarded.replace('"', "\"\""))
+    } else {
+        guarded
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_quotes_and_defuses_formulas() {
+        assert_eq!(csv_cell("plain"), "plain");
+        assert_eq!(csv_cell("a,b"), "\"a,b\"");
+        assert_eq!(csv_cell("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(csv_cell("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
+        assert_eq!(csv_cell("line\nbreak"), "\"line\nbreak\"");
+        assert_eq!(csv_cell("Café Müller"), "Café Müller");
+    }
+}

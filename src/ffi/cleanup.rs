@@ -1,0 +1,128 @@
+//! The DAP cleanup's JSON inputs, shared by the blocking exports and the job interface.
+
+use crate::cleanup::report::write_file_atomically;
+use crate::cleanup::{self, ApplyOptions, JobControl, Plan, PlanRequest};
+use crate::client::Client;
+use crate::error::{Error, Result};
+use crate::options::CallOptions;
+use crate::validate;
+use chrono::{DateTime, Utc};
+use serde::Deserialize;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub(crate) struct PlanInput {
+    inactive_days: Option<u32>,
+    as_of: Option<DateTime<Utc>>,
+    include: Option<Vec<String>>,
+    #[serde(default)]
+    exclude: Vec<String>,
+    /// Also write the plan to this file.
+    plan_path: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub(crate) struct ApplyInput {
+    plan: Option<Plan>,
+    plan_path: Option<String>,
+    journal_path: Option<String>,
+    report_path: Option<String>,
+    report_csv_path: Option<String>,
+    concurrency: Option<usize>,
+    /// The pace of all requests; 0 means no pace (429s still pause every worker).
+    requests_per_second: Option<f64>,
+    recheck: Option<bool>,
+}
+
+fn guids(what: &str, ids: &[String]) -> Result<Vec<uuid::Uuid>> {
+    ids.iter().map(|i| validate::guid(what, i)).collect()
+}
+
+fn path(p: &Option<String>) -> Option<PathBuf> {
+    p.as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(PathBuf::from)
+}
+
+/// Validate a plan request; the returned future lists and plans.
+pub(crate) fn plan(
+    client: &'static Client,
+    opts: CallOptions,
+    input: PlanInput,
+    control: Arc<JobControl>,
+) -> Result<impl std::future::Future<Output = Result<Plan>>> {
+    opts.auth()?;
+    let req = PlanRequest {
+        as_of: input.as_of,
+        inactive_days: input.inactive_days,
+        include: input
+            .include
+            .as_deref()
+            .map(|i| guids("include", i))
+            .transpose()?,
+        exclude: guids("exclude", &input.exclude)?,
+    };
+    cleanup::plan::Criteria::new(&req)?;
+    let plan_path = path(&input.plan_path);
+    Ok(async move {
+        let plan = cleanup::plan(client, &opts, &req, &control).await?;
+        if let Some(p) = plan_path {
+            let bytes = serde_json::to_vec_pretty(&plan)
+                .map_err(|e| Error::internal(format!("plan: {e}")))?;
+            write_file_atomically(&p, &bytes)?;
+        }
+        Ok(plan)
+    })
+}
+
+/// Validate an apply request (the plan read and checked now); the returned future applies it.
+pub(crate) fn apply(
+    client: &'static Client,
+    opts: CallOptions,
+    input: ApplyInput,
+    control: Arc<JobControl>,
+) -> Result<impl std::future::Future<Output = Result<cleanup::Report>>> {
+    opts.auth()?;
+    let plan = match (input.plan, path(&input.plan_path)) {
+        (Some(p), None) => p,
+        (None, Some(file)) => {
+            let text = std::fs::read(&file)
+                .map_err(|e| Error::invalid(format!("cannot read plan {}: {e}", file.display())))?;
+            serde_json::from_slice(&text).map_err(|e| {
+                Error::invalid(format!("plan {} is not a plan: {e}", file.display()))
+            })?
+        }
+        _ => {
+            return Err(Error::invalid(
+                "give plan (the plan object) or planPath, not both",
+            ))
+        }
+    };
+    let options = ApplyOptions {
+        concurrency: input
+            .concurrency
+            .unwrap_or(cleanup::apply::DEFAULT_CONCURRENCY),
+        requests_per_second: match input.requests_per_second {
+            None => Some(cleanup::apply::DEFAULT_REQUESTS_PER_SECOND),
+            Some(r) if r == 0.0 => None,
+            Some(r) => Some(r),
+        },
+        journal: path(&input.journal_path),
+        recheck: input.recheck.unwrap_or(true),
+    };
+    let (report_path, csv_path) = (path(&input.report_path), path(&input.report_csv_path));
+    Ok(async move {
+        let report = cleanup::apply(client, &opts, &plan, &options, &control).await?;
+        if let Some(p) = report_path {
+            report.write_json(&p)?;
+        }
+        if let Some(p) = csv_path {
+            report.write_csv(&p)?;
+        }
+        Ok(report)
+    })
+}

@@ -1,0 +1,204 @@
+//! Long-running operations for C, C# and PowerShell: start one, poll its progress and events, cancel it,
+//! take its result, free it. The work runs on the library's runtime; the caller's thread is never called
+//! back — it polls.
+
+use super::boundary::error_envelope;
+use crate::cleanup::progress::{Event, Progress};
+use crate::cleanup::JobControl;
+use crate::error::{Error, ErrorKind, Result};
+use crate::secret::Secret;
+use once_cell::sync::Lazy;
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+use std::collections::HashMap;
+use std::future::Future;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+use uuid::Uuid;
+
+pub(crate) struct Job {
+    operation: &'static str,
+    control: Arc<JobControl>,
+    /// The finished operation's envelope (ok or error), scrubbed of the request's secrets.
+    envelope: Mutex<Option<String>>,
+    done: tokio::sync::Notify,
+    started: Instant,
+}
+
+static JOBS: Lazy<Mutex<HashMap<Uuid, Arc<Job>>>> = Lazy::new(Default::default);
+
+fn jobs() -> std::sync::MutexGuard<'static, HashMap<Uuid, Arc<Job>>> {
+    JOBS.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// Start `work` on the runtime as a job; returns its id.
+pub(crate) fn spawn<T, F>(
+    operation: &'static str,
+    control: Arc<JobControl>,
+    correlation_id: Uuid,
+    secrets: Vec<Secret>,
+    work: F,
+) -> Result<Uuid>
+where
+    T: Serialize + Send + 'static,
+    F: Future<Output = Result<T>> + Send + 'static,
+{
+    let id = Uuid::new_v4();
+    let job = Arc::new(Job {
+        operation,
+        control,
+        envelope: Mutex::new(None),
+        done: tokio::sync::Notify::new(),
+        started: Instant::now(),
+    });
+    jobs().insert(id, job.clone());
+    let runtime = super::boundary::runtime()?;
+    runtime.spawn(async move {
+        // A panic in the work is caught by the task; turn it into an internal error like any export does.
+        let outcome = tokio::spawn(work).await;
+        let envelope = match outcome {
+            Ok(Ok(result)) => match serde_json::to_value(result) {
+                Ok(v) => json!({ "ok": true, "result": v, "correlationId": correlation_id }),
+                Err(e) => error_envelope(
+                    Error::internal(format!("cannot serialise the result: {e}")),
+                    correlation_id,
+                ),
+            },
+            Ok(Err(e)) => error_envelope(e, correlation_id),
+            Err(join) => error_envelope(
+                Error::internal(format!("the job failed: {join}")),
+                correlation_id,
+            ),
+        };
+        *job.envelope.lock().unwrap_or_else(|p| p.into_inner()) =
+            Some(crate::secret::scrub(envelope.to_string(), &secrets));
+        job.done.notify_waiters();
+    });
+    Ok(id)
+}
+
+fn find(id: &str) -> Result<(Uuid, Arc<Job>)> {
+    let id = crate::validate::guid("jobId", id)?;
+    let job = jobs().get(&id).cloned().ok_or_else(|| {
+        Error::new(
+            ErrorKind::NotFound,
+            format!("no job {id} (finished jobs are kept until da_job_free)"),
+        )
+    })?;
+    Ok((id, job))
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub(crate) struct JobInput {
+    pub job_id: String,
+    /// `da_job_poll`: most events to return (default 1000).
+    pub max_events: Option<usize>,
+    /// `da_job_result`: wait up to this many seconds for the job to finish (default 0).
+    pub wait_seconds: Option<f64>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct JobStatus {
+    job_id: Uuid,
+    operation: &'static str,
+    /// `running`, `cancelling`, `succeeded`, `failed`, `cancelled`.
+    state: &'static str,
+    elapsed_seconds: f64,
+    progress: Progress,
+    events: Vec<Event>,
+    dropped_events: u64,
+}
+
+fn state(job: &Job) -> &'static str {
+    let envelope = job.envelope.lock().unwrap_or_else(|p| p.into_inner());
+    let cancelled = job.control.is_cancelled();
+    match envelope.as_deref() {
+        None if cancelled => "cancelling",
+        None => "running",
+        Some(text) => {
+            let ok = serde_json::from_str::<Value>(text)
+                .ok()
+                .and_then(|v| v["ok"].as_bool())
+                .unwrap_or(false);
+            match (ok, cancelled) {
+                (_, true) => "cancelled",
+                (true, false) => "succeeded",
+                (false, false) => "failed",
+            }
+        }
+    }
+}
+
+fn status(id: Uuid, job: &Job, max_events: usize) -> JobStatus {
+    JobStatus {
+        job_id: id,
+        operation: job.operation,
+        state: state(job),
+        elapsed_seconds: job.started.elapsed().as_secs_f64(),
+        progress: job.control.progress(),
+        events: job.control.take_events(max_events),
+        dropped_events: job.control.dropped_events(),
+    }
+}
+
+pub(crate) fn poll(input: JobInput) -> Result<JobStatus> {
+    let (id, job) = find(&input.job_id)?;
+    Ok(status(
+        id,
+        &job,
+        input.max_events.unwrap_or(1000).min(100_000),
+    ))
+}
+
+pub(crate) fn cancel(input: JobInput) -> Result<JobStatus> {
+    let (id, job) = find(&input.job_id)?;
+    job.control.cancel();
+    Ok(status(id, &job, 0))
+}
+
+/// The finished job's own envelope text, or an error envelope while it runs.
+pub(crate) fn result(input: &JobInput, correlation_id: Uuid) -> Result<String> {
+    let (id, job) = find(&input.job_id)?;
+    let wait = input.wait_seconds.unwrap_or(0.0);
+    if !(wait.is_finite() && (0.0..=86_400.0).contains(&wait)) {
+        return Err(Error::invalid("waitSeconds must be from 0 to 86400"));
+    }
+    if wait > 0.0 {
+        let job2 = job.clone();
+        super::boundary::runtime()?.block_on(async move {
+            let notified = job2.done.notified();
+            if job2
+                .envelope
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .is_none()
+            {
+                let _ = tokio::time::timeout(Duration::from_secs_f64(wait), notified).await;
+            }
+        });
+    }
+    let envelope = job
+        .envelope
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .clone();
+    envelope.ok_or_else(|| {
+        Error::new(
+            ErrorKind::Conflict,
+            format!(
+                "job {id} is still {}: poll it, or pass waitSeconds",
+                state(&job)
+            ),
+        )
+        .with_correlation_id(correlation_id)
+    })
+}
+
+pub(crate) fn free(input: JobInput) -> Result<Value> {
+    let (id, job) = find(&input.job_id)?;
+    job.control.cancel();
+    jobs().remove(&id);
+    Ok(json!({ "jobId": id, "freed": true }))
+}

@@ -1,0 +1,157 @@
+//! Test harness: start the project's emulator on a loopback port, call the C ABI exactly as a C program
+//! does (NUL-terminated UTF-8 in, envelope out, freed with `da_string_free`), and talk to the emulator's
+//! control endpoints over plain HTTP.
+#![allow(dead_code)]
+
+pub use delegated_admin_emulator::{Config, Emulator};
+use serde_json::{json, Value};
+use std::ffi::{c_char, CStr, CString};
+use std::io::{Read, Write};
+
+pub type Export = extern "C" fn(*const c_char) -> *mut c_char;
+
+pub fn start() -> Emulator {
+    start_with(Config::default())
+}
+
+pub fn start_with(config: Config) -> Emulator {
+    Emulator::start(config).expect("emulator starts on a loopback port")
+}
+
+/// Call one export with raw bytes (a NUL is appended) and return the parsed envelope.
+pub fn call_raw(f: Export, bytes: &[u8]) -> Value {
+    let c = CString::new(bytes.to_vec()).expect("test input has no interior NUL");
+    call_ptr(f, c.as_ptr())
+}
+
+pub fn call_ptr(f: Export, ptr: *const c_char) -> Value {
+    let out = f(ptr);
+    assert!(!out.is_null(), "exports never return NULL");
+    // SAFETY: the library returns a NUL-terminated string it owns until we free it.
+    let text = unsafe { CStr::from_ptr(out) }
+        .to_str()
+        .expect("envelopes are UTF-8")
+        .to_string();
+    unsafe { delegated_admin::ffi::da_string_free(out) };
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("envelope is JSON ({e}): {text}"))
+}
+
+pub fn call(f: Export, request: &Value) -> Value {
+    call_raw(f, request.to_string().as_bytes())
+}
+
+/// The result of a call that must succeed.
+pub fn ok(f: Export, request: &Value) -> Value {
+    let env = call(f, request);
+    assert_eq!(env["ok"], json!(true), "expected success: {env}");
+    assert!(env["correlationId"].as_str().is_some(), "{env}");
+    env["result"].clone()
+}
+
+/// The error of a call that must fail.
+pub fn err(f: Export, request: &Value) -> Value {
+    let env = call(f, request);
+    assert_eq!(env["ok"], json!(false), "expected failure: {env}");
+    let e = env["error"].clone();
+    for field in [
+        "kind",
+        "message",
+        "status",
+        "code",
+        "correlationId",
+        "requestId",
+        "retryAfterSeconds",
+    ] {
+        assert!(e.get(field).is_some(), "error lacks `{field}`: {env}");
+    }
+    e
+}
+
+/// A request with the emulator's endpoint, authority and client credentials, plus `extra`.
+pub fn request(emu: &Emulator, extra: Value) -> Value {
+    let fx = emu.fixtures();
+    let mut r = json!({
+        "endpoint": emu.url(),
+        "authority": emu.url(),
+        "auth": { "tenantId": fx["tenantId"], "clientId": fx["clientId"], "clientSecret": fx["clientSecret"] },
+        "maxRetries": 2,
+        "timeoutSeconds": 20,
+    });
+    merge(&mut r, extra);
+    r
+}
+
+pub fn merge(into: &mut Value, extra: Value) {
+    if let (Value::Object(a), Value::Object(b)) = (into, extra) {
+        for (k, v) in b {
+            if v.is_null() {
+                a.remove(&k);
+            } else {
+                a.insert(k, v);
+            }
+        }
+    }
+}
+
+/// A plain HTTP/1.1 request to the emulator (control endpoints), returning (status, body).
+pub fn http(emu: &Emulator, method: &str, path: &str, body: Option<&Value>) -> (u16, String) {
+    let addr = emu.url().trim_start_matches("http://").to_string();
+    let mut s = std::net::TcpStream::connect(&addr).expect("connect to emulator");
+    let payload = body.map(|b| b.to_string()).unwrap_or_default();
+    write!(
+        s,
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{payload}",
+        payload.len()
+    )
+    .unwrap();
+    let mut text = String::new();
+    s.read_to_string(&mut text).unwrap();
+    let status = text
+        .split_whitespace()
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    let body = text
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_string())
+        .unwrap_or_default();
+    (status, body)
+}
+
+pub fn set_faults(emu: &Emulator, faults: Value) {
+    let (status, body) = http(emu, "POST", "/_emulator/faults", Some(&faults));
+    assert!(status < 300, "faults accepted: {status} {body}");
+}
+
+pub fn count_requests(emu: &Emulator) -> usize {
+    emu.service_request_count()
+}
+
+pub use delegated_admin::ffi::{
+    da_acquire_token, da_list_delegated_admin_customers, da_list_lighthouse_assignments,
+    da_poll_device_code, da_remove_dap_relationship, da_remove_lighthouse_assignment,
+    da_start_device_code, da_update_delegated_admin_relationship,
+};
+
+pub const ALL: [(&str, Export); 8] = [
+    ("da_acquire_token", da_acquire_token),
+    ("da_start_device_code", da_start_device_code),
+    ("da_poll_device_code", da_poll_device_code),
+    (
+        "da_list_delegated_admin_customers",
+        da_list_delegated_admin_customers,
+    ),
+    ("da_remove_dap_relationship", da_remove_dap_relationship),
+    (
+        "da_update_delegated_admin_relationship",
+        da_update_delegated_admin_relationship,
+    ),
+    (
+        "da_list_lighthouse_assignments",
+        da_list_lighthouse_assignments,
+    ),
+    (
+        "da_remove_lighthouse_assignment",
+        da_remove_lighthouse_assignment,
+    ),
+];
