@@ -385,13 +385,7 @@ pub(crate) fn response_error(call: &Call<'_>, resp: &Response) -> Error {
 fn looks_like_html(resp: &Response) -> bool {
     resp.header("content-type")
         .is_some_and(|c| c.contains("html"))
-        || resp
-            .body
-            .iter()
-            .take(64)
-            .skip_while(|b| b.is_ascii_whitespace())
-            .next()
-            == Some(&b'<')
+        || resp.body.iter().take(64).find(|b| !b.is_ascii_whitespace()) == Some(&b'<')
 }
 
 async fn send_once(

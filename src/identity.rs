@@ -61,6 +61,9 @@ struct Cached {
 
 type Slot = Arc<tokio::sync::Mutex<Option<Cached>>>;
 
+/// Cache entries kept before stale ones are swept.
+const MAX_SLOTS: usize = 256;
+
 /// Tokens obtained from credentials, shared by every call of a [`Client`].
 #[derive(Debug, Default)]
 pub struct TokenCache {
@@ -81,6 +84,15 @@ impl TokenCache {
 
     fn slot(&self, key: CacheKey) -> Slot {
         let mut slots = self.slots.lock().unwrap_or_else(|p| p.into_inner());
+        if slots.len() >= MAX_SLOTS && !slots.contains_key(&key) {
+            // Bounded: drop slots nobody is using that hold no fresh token (refused credentials, expired
+            // tokens). A slot in use (its lock taken) is kept.
+            let now = Instant::now();
+            slots.retain(|_, slot| match slot.try_lock() {
+                Ok(cached) => cached.as_ref().is_some_and(|c| c.fresh_until > now),
+                Err(_) => true,
+            });
+        }
         slots.entry(key).or_default().clone()
     }
 
@@ -280,11 +292,12 @@ async fn request_token(
         .await?
         .into_token(scope);
     if let (Some(fp), Some(new_rt)) = (rotated_from, &token.refresh_token) {
-        cache
-            .rotated
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .insert(fp, new_rt.clone());
+        let mut rotated = cache.rotated.lock().unwrap_or_else(|p| p.into_inner());
+        if rotated.len() >= MAX_SLOTS && !rotated.contains_key(&fp) {
+            // Bounded; forgetting a rotation only means using the caller's own refresh token again.
+            rotated.clear();
+        }
+        rotated.insert(fp, new_rt.clone());
     }
     Ok(token)
 }

@@ -102,7 +102,7 @@ impl Shared {
     /// Record one outcome: journal first (so that it is durable before it is reported), then progress.
     fn settle(&self, outcome: Outcome) {
         if let Some(j) = &self.journal {
-            if let Err(e) = j.append(&Record::Outcome(outcome.clone())) {
+            if let Err(e) = j.append(&Record::Outcome(Box::new(outcome.clone()))) {
                 self.stop(format!("stopped: {}", e.message));
             }
         }

@@ -35,7 +35,7 @@ pub enum Record {
         customer_tenant_id: String,
         at: DateTime<Utc>,
     },
-    Outcome(Outcome),
+    Outcome(Box<Outcome>),
 }
 
 /// What a journal says about earlier runs.
@@ -103,7 +103,7 @@ impl Journal {
                     }
                     Ok(Record::Outcome(o)) => {
                         state.in_flight.remove(&o.customer_tenant_id);
-                        state.outcomes.insert(o.customer_tenant_id.clone(), o);
+                        state.outcomes.insert(o.customer_tenant_id.clone(), *o);
                     }
                     Err(_) => state.unreadable_lines += 1,
                 }
@@ -178,7 +178,7 @@ mod tests {
     use super::*;
 
     fn outcome(id: &str, kind: OutcomeKind) -> Record {
-        Record::Outcome(Outcome {
+        Record::Outcome(Box::new(Outcome {
             customer_tenant_id: id.into(),
             organization_display_name: None,
             outcome: kind,
@@ -187,7 +187,7 @@ mod tests {
             error: None,
             correlation_id: None,
             at: Utc::now(),
-        })
+        }))
     }
 
     #[test]

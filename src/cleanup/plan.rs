@@ -5,7 +5,7 @@ use crate::client::Client;
 use crate::customers::{self, DelegatedAdminCustomer, ListCustomersRequest};
 use crate::error::{Error, Result};
 use crate::options::CallOptions;
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Duration, SecondsFormat, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
 use uuid::Uuid;
@@ -155,16 +155,16 @@ impl Criteria {
         match (c.last_sign_in(), c.start()) {
             (Some(t), _) if t < self.threshold() => (
                 Reason::InactiveSignIn,
-                format!("last partner sign-in {} is {} days before {}, more than {n}", t.to_rfc3339(), days(t), self.as_of.to_rfc3339()),
+                format!("last partner sign-in {} is {} days before {}, more than {n}", t.to_rfc3339_opts(SecondsFormat::Secs, true), days(t), self.as_of.to_rfc3339_opts(SecondsFormat::Secs, true)),
             ),
-            (Some(t), _) => (Reason::RecentSignIn, format!("last partner sign-in {} is {} days before {}, within {n}", t.to_rfc3339(), days(t), self.as_of.to_rfc3339())),
+            (Some(t), _) => (Reason::RecentSignIn, format!("last partner sign-in {} is {} days before {}, within {n}", t.to_rfc3339_opts(SecondsFormat::Secs, true), days(t), self.as_of.to_rfc3339_opts(SecondsFormat::Secs, true))),
             (None, Some(s)) if s < self.threshold() => (
                 Reason::NeverSignedIn,
-                format!("no partner sign-in, and the DAP relationship started {} ({} days before {}, more than {n})", s.to_rfc3339(), days(s), self.as_of.to_rfc3339()),
+                format!("no partner sign-in, and the DAP relationship started {} ({} days before {}, more than {n})", s.to_rfc3339_opts(SecondsFormat::Secs, true), days(s), self.as_of.to_rfc3339_opts(SecondsFormat::Secs, true)),
             ),
             (None, Some(s)) => (
                 Reason::RecentStart,
-                format!("no partner sign-in, but the DAP relationship started {} ({} days before {}, within {n})", s.to_rfc3339(), days(s), self.as_of.to_rfc3339()),
+                format!("no partner sign-in, but the DAP relationship started {} ({} days before {}, within {n})", s.to_rfc3339_opts(SecondsFormat::Secs, true), days(s), self.as_of.to_rfc3339_opts(SecondsFormat::Secs, true)),
             ),
             (None, None) => (Reason::NoDates, "no sign-in date and no start date to judge by; kept to be safe".into()),
         }

@@ -208,9 +208,13 @@ fn take_common(
         ..CallOptions::default()
     };
     if let Some(v) = map.remove("auth") {
+        // The secret fields only (never tenantId or clientId, which results legitimately carry), remembered
+        // even when the auth object is then refused.
         if let Value::Object(a) = &v {
-            for s in a.values().filter_map(Value::as_str) {
-                secrets.push(Secret::new(s));
+            for key in ["clientSecret", "refreshToken", "accessToken"] {
+                if let Some(Value::String(s)) = a.get(key) {
+                    secrets.push(Secret::new(s.clone()));
+                }
             }
         }
         let auth: Auth =
@@ -316,5 +320,21 @@ mod tests {
         );
         let text = envelope(out).to_string();
         assert!(!text.contains("SUPER-SECRET-VALUE"), "{text}");
+        // Identifiers are not secrets: results and messages keep them.
+        let out = run(
+            input.as_ptr(),
+            Output::Plain,
+            |_, _, _| -> Result<std::future::Ready<Result<()>>> {
+                Err(Error::invalid(
+                    "app 9b4bf2ca-f374-4d51-9113-781ca87b8380 in contoso.onmicrosoft.com",
+                ))
+            },
+        );
+        let text = envelope(out).to_string();
+        assert!(
+            text.contains("9b4bf2ca-f374-4d51-9113-781ca87b8380")
+                && text.contains("contoso.onmicrosoft.com"),
+            "{text}"
+        );
     }
 }

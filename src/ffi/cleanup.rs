@@ -108,7 +108,7 @@ pub(crate) fn apply(
             .unwrap_or(cleanup::apply::DEFAULT_CONCURRENCY),
         requests_per_second: match input.requests_per_second {
             None => Some(cleanup::apply::DEFAULT_REQUESTS_PER_SECOND),
-            Some(r) if r == 0.0 => None,
+            Some(0.0) => None,
             Some(r) => Some(r),
         },
         journal: path(&input.journal_path),

@@ -1,0 +1,146 @@
+//! The `da-emulator` command line.
+
+use std::time::Duration;
+
+use crate::config::Config;
+
+pub const USAGE: &str = "\
+da-emulator: a loopback emulator of the Microsoft identity platform, Partner Center, the delegated
+admin customers API, CloudCockpit and ARM Lighthouse, all on one port.
+
+Usage: da-emulator [OPTIONS]
+
+Options (defaults in brackets):
+  --host <ADDR>             interface to bind [127.0.0.1]
+  --port <PORT>             port to bind, 0 = any free port [0]
+  --customers <N>           delegated admin customers to seed [50]
+  --inactive-dap <N>        how many of them have an inactive DAP relationship [30% of customers]
+  --seed <N>                seed of ids, names, dates and failure draws [1]
+  --latency-ms <MS>         delay added to every service request [0]
+  --rate-limit <N>          service requests admitted per second, 0 = unlimited [0]
+  --fail-rate <F>           fraction of service requests answered 503 [0.0]
+  --lro-polls <N>           polls a Lighthouse delete stays running [2]
+  --lro-retry-after <S>     Retry-After of the delete's 202 answers [0]
+  --token-lifetime <S>      access token lifetime in seconds [3600]
+  --device-interval <S>     device code polling interval in seconds [1]
+  --arm-page-size <N>       registration assignments per ARM page, 0 = one page [2]
+  --subscriptions <N>       Lighthouse-delegated subscriptions [3]
+  --client-id <ID>          the client id the identity platform accepts
+  --client-secret <SECRET>  the client secret the identity platform accepts
+  --tenant-id <GUID>        the partner tenant id
+  --tenant-domain <DOMAIN>  the CloudCockpit X-Tenant value [portal.cloudcockpit.com]
+  --exit-on-stdin-eof       exit when standard input reaches end of file
+  -h, --help                print this help
+
+On start, prints exactly one line to stdout: `listening on http://HOST:PORT`.
+Exits on SIGINT, SIGTERM (and stdin EOF with --exit-on-stdin-eof).
+";
+
+/// What the command line asks for.
+#[derive(Debug)]
+pub enum Command {
+    Help,
+    Run(Box<CliOptions>),
+}
+
+#[derive(Debug)]
+pub struct CliOptions {
+    pub config: Config,
+    pub exit_on_stdin_eof: bool,
+}
+
+fn number<T: std::str::FromStr>(flag: &str, value: &str) -> Result<T, String> {
+    value
+        .parse()
+        .map_err(|_| format!("{flag}: '{value}' is not a valid number"))
+}
+
+/// Parses the arguments after the program name (`--flag value` or `--flag=value`).
+pub fn parse_args<I: IntoIterator<Item = String>>(args: I) -> Result<Command, String> {
+    let mut config = Config::default();
+    let mut exit_on_stdin_eof = false;
+    let mut args = args.into_iter();
+    while let Some(arg) = args.next() {
+        let (flag, inline) = match arg.split_once('=') {
+            Some((f, v)) if f.starts_with("--") => (f.to_string(), Some(v.to_string())),
+            _ => (arg.clone(), None),
+        };
+        match flag.as_str() {
+            "-h" | "--help" => return Ok(Command::Help),
+            "--exit-on-stdin-eof" => {
+                exit_on_stdin_eof = true;
+                continue;
+            }
+            _ => {}
+        }
+        let value = match inline {
+            Some(v) => v,
+            None => args.next().ok_or_else(|| format!("{flag} needs a value"))?,
+        };
+        let v = value.as_str();
+        match flag.as_str() {
+            "--host" => config.host = value,
+            "--port" => config.port = number(&flag, v)?,
+            "--customers" => config.customers = number(&flag, v)?,
+            "--inactive-dap" => config.inactive_dap = Some(number(&flag, v)?),
+            "--seed" => config.seed = number(&flag, v)?,
+            "--latency-ms" => config.latency = Duration::from_millis(number(&flag, v)?),
+            "--rate-limit" => config.rate_limit = number(&flag, v)?,
+            "--fail-rate" => {
+                let rate: f64 = number(&flag, v)?;
+                if !(0.0..=1.0).contains(&rate) {
+                    return Err(format!("{flag}: {rate} is not between 0 and 1"));
+                }
+                config.fail_rate = rate;
+            }
+            "--lro-polls" => config.lro_polls = number(&flag, v)?,
+            "--lro-retry-after" => config.lro_retry_after = number(&flag, v)?,
+            "--token-lifetime" => config.token_lifetime = number(&flag, v)?,
+            "--device-interval" => config.device_interval = number(&flag, v)?,
+            "--arm-page-size" => config.arm_page_size = number(&flag, v)?,
+            "--subscriptions" => config.subscriptions = number(&flag, v)?,
+            "--client-id" => config.client_id = value,
+            "--client-secret" => config.client_secret = value,
+            "--tenant-id" => config.partner_tenant_id = value,
+            "--tenant-domain" => config.tenant_domain = value,
+            _ => return Err(format!("unknown option '{flag}'")),
+        }
+    }
+    Ok(Command::Run(Box::new(CliOptions {
+        config,
+        exit_on_stdin_eof,
+    })))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(args: &[&str]) -> Result<CliOptions, String> {
+        match parse_args(args.iter().map(|s| s.to_string()))? {
+            Command::Run(options) => Ok(*options),
+            Command::Help => Err("help".into()),
+        }
+    }
+
+    #[test]
+    fn flags() {
+        let o = run(&[
+            "--port",
+            "8787",
+            "--customers=7",
+            "--latency-ms",
+            "50",
+            "--exit-on-stdin-eof",
+        ])
+        .unwrap();
+        assert_eq!(o.config.port, 8787);
+        assert_eq!(o.config.customers, 7);
+        assert_eq!(o.config.latency, Duration::from_millis(50));
+        assert!(o.exit_on_stdin_eof);
+        assert!(run(&["--bogus", "1"]).is_err());
+        assert!(run(&["--port"]).is_err());
+        assert!(run(&["--fail-rate", "2"]).is_err());
+        assert_eq!(run(&["--help"]).unwrap_err(), "help");
+    }
+}

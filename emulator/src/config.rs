@@ -1,0 +1,87 @@
+//! The emulator's configuration: what it seeds and how it behaves.
+
+use std::time::Duration;
+
+/// Everything the emulator can be told at start. `Config::default()` is what the CLI uses without flags.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// Interface to bind, `127.0.0.1` by default.
+    pub host: String,
+    /// Port to bind; 0 lets the OS pick one (read it back from [`crate::Emulator::url`]).
+    pub port: u16,
+    /// Number of delegated admin customers to seed.
+    pub customers: usize,
+    /// How many of them have an inactive DAP relationship; `None` = 30% of `customers`.
+    pub inactive_dap: Option<usize>,
+    /// Seed of every generated id, name and date, and of the `fail_rate` draws.
+    pub seed: u64,
+    /// Delay added to every service request (not identity, not control).
+    pub latency: Duration,
+    /// Service requests admitted per one-second window over all services; 0 = no limit.
+    pub rate_limit: u32,
+    /// Fraction (0.0..=1.0) of admitted service requests answered 503.
+    pub fail_rate: f64,
+    /// The only client id the client credentials grant accepts.
+    pub client_id: String,
+    /// The only client secret the token endpoint accepts.
+    pub client_secret: String,
+    /// The partner's tenant id (also `managedByTenantId` of every Lighthouse definition).
+    pub partner_tenant_id: String,
+    /// The CloudCockpit portal domain `X-Tenant` must carry.
+    pub tenant_domain: String,
+    /// How many polls of a Lighthouse delete still see it running; the next poll sees it done.
+    pub lro_polls: u32,
+    /// `Retry-After` seconds on the long-running delete's 202 answers.
+    pub lro_retry_after: u64,
+    /// Lifetime of issued access tokens, in seconds.
+    pub token_lifetime: u64,
+    /// Device code polling interval, in seconds.
+    pub device_interval: u64,
+    /// Registration assignments per ARM page; 0 = everything on one page.
+    pub arm_page_size: usize,
+    /// Number of Azure subscriptions delegated through Lighthouse.
+    pub subscriptions: usize,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            host: "127.0.0.1".to_string(),
+            port: 0,
+            customers: 50,
+            inactive_dap: None,
+            seed: 1,
+            latency: Duration::ZERO,
+            rate_limit: 0,
+            fail_rate: 0.0,
+            client_id: DEFAULT_CLIENT_ID.to_string(),
+            client_secret: DEFAULT_CLIENT_SECRET.to_string(),
+            partner_tenant_id: DEFAULT_PARTNER_TENANT_ID.to_string(),
+            tenant_domain: DEFAULT_TENANT_DOMAIN.to_string(),
+            lro_polls: 2,
+            lro_retry_after: 0,
+            token_lifetime: 3600,
+            device_interval: 1,
+            arm_page_size: 2,
+            subscriptions: 3,
+        }
+    }
+}
+
+/// Default `client_id`.
+pub const DEFAULT_CLIENT_ID: &str = "00000000-0000-0000-0000-00000000c11e";
+/// Default `client_secret`.
+pub const DEFAULT_CLIENT_SECRET: &str = "emulator-client-secret";
+/// Default `partner_tenant_id`.
+pub const DEFAULT_PARTNER_TENANT_ID: &str = "5f0b1c6e-8a3d-4b7e-9c21-0d4e6f8a9b10";
+/// Default `tenant_domain`.
+pub const DEFAULT_TENANT_DOMAIN: &str = "portal.cloudcockpit.com";
+
+impl Config {
+    /// The number of inactive DAP customers actually seeded.
+    pub fn inactive_dap_count(&self) -> usize {
+        self.inactive_dap
+            .unwrap_or(self.customers * 3 / 10)
+            .min(self.customers)
+    }
+}

@@ -1,0 +1,117 @@
+//! Injected faults: counters the next matching service requests consume, and standing flags.
+
+use std::sync::Mutex;
+
+use serde::{Deserialize, Deserializer, Serialize};
+
+use crate::state::lock;
+
+/// The faults to inject (`POST /_emulator/faults`). Every field is optional; counters are consumed one
+/// per matching service request, in the order the fields are declared here.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Faults {
+    /// Only requests whose path starts with this consume counters (`None` = every service request).
+    pub path_prefix: Option<String>,
+    /// Send the headers and part of a chunked body, then drop the connection.
+    #[serde(deserialize_with = "null_as_zero")]
+    pub reset_mid_body: u32,
+    /// Never answer; hold the connection open.
+    #[serde(deserialize_with = "null_as_zero")]
+    pub hang: u32,
+    /// Announce a `Content-Length` larger than the bytes sent, then close.
+    #[serde(deserialize_with = "null_as_zero")]
+    pub truncated_body: u32,
+    /// 200 with a `text/plain` body that is not JSON.
+    #[serde(deserialize_with = "null_as_zero")]
+    pub non_json: u32,
+    /// 502 with an HTML page (a gateway's error).
+    #[serde(deserialize_with = "null_as_zero")]
+    pub html_error: u32,
+    /// 429 with the service's throttling body, bypassing the real limiter.
+    #[serde(deserialize_with = "null_as_zero")]
+    pub throttle: u32,
+    /// `Retry-After` of the injected 429s in seconds; `None`/null = no `Retry-After` header.
+    pub retry_after: Option<u64>,
+    /// Send `Retry-After` as an HTTP date (`retryAfter` seconds from now, at least 1).
+    pub retry_after_http_date: bool,
+    /// 500 with the service's error body.
+    #[serde(deserialize_with = "null_as_zero")]
+    pub server_error: u32,
+    /// While set, Lighthouse deletes never complete.
+    pub lro_never_completes: bool,
+    /// Expire every access token when these faults are applied (a one-shot action, not stored).
+    pub token_expiry: bool,
+}
+
+fn null_as_zero<'de, D: Deserializer<'de>>(d: D) -> Result<u32, D::Error> {
+    Ok(Option::<u32>::deserialize(d)?.unwrap_or(0))
+}
+
+/// One injected fault, taken by one request.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FaultKind {
+    ResetMidBody,
+    Hang,
+    TruncatedBody,
+    NonJson,
+    HtmlError,
+    Throttle {
+        retry_after: Option<u64>,
+        http_date: bool,
+    },
+    ServerError,
+}
+
+#[derive(Default)]
+pub struct FaultState {
+    current: Mutex<Faults>,
+}
+
+impl FaultState {
+    /// Replaces every fault (unconsumed counters of the previous set are dropped).
+    pub fn set(&self, mut faults: Faults) {
+        faults.token_expiry = false;
+        *lock(&self.current) = faults;
+    }
+
+    pub fn current(&self) -> Faults {
+        lock(&self.current).clone()
+    }
+
+    pub fn lro_never_completes(&self) -> bool {
+        lock(&self.current).lro_never_completes
+    }
+
+    /// Consumes the next fault that applies to a request for `path`.
+    pub fn take(&self, path: &str) -> Option<FaultKind> {
+        let mut guard = lock(&self.current);
+        let f: &mut Faults = &mut guard;
+        if f.path_prefix
+            .as_deref()
+            .is_some_and(|p| !path.starts_with(p))
+        {
+            return None;
+        }
+        let throttle = FaultKind::Throttle {
+            retry_after: f.retry_after,
+            http_date: f.retry_after_http_date,
+        };
+        let counters: [(&mut u32, FaultKind); 7] = [
+            (&mut f.reset_mid_body, FaultKind::ResetMidBody),
+            (&mut f.hang, FaultKind::Hang),
+            (&mut f.truncated_body, FaultKind::TruncatedBody),
+            (&mut f.non_json, FaultKind::NonJson),
+            (&mut f.html_error, FaultKind::HtmlError),
+            (&mut f.throttle, throttle),
+            (&mut f.server_error, FaultKind::ServerError),
+        ];
+        for (count, kind) in counters {
+            if *count > 0 {
+                *count -= 1;
+                return Some(kind);
+            }
+        }
+        None
+    }
+}

@@ -1,0 +1,63 @@
+//! Counters over every non-control request.
+
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Mutex;
+
+use serde_json::{json, Value};
+
+use crate::state::lock;
+
+#[derive(Default)]
+pub struct Stats {
+    service_requests: AtomicU64,
+    throttled: AtomicU64,
+    injected_failures: AtomicU64,
+    token_requests: AtomicU64,
+    dap_removals: AtomicU64,
+    by_status: Mutex<BTreeMap<u16, u64>>,
+}
+
+fn bump(counter: &AtomicU64) {
+    counter.fetch_add(1, Ordering::Relaxed);
+}
+
+impl Stats {
+    pub fn service_request(&self) {
+        bump(&self.service_requests);
+    }
+    pub fn throttled(&self) {
+        bump(&self.throttled);
+    }
+    pub fn injected_failure(&self) {
+        bump(&self.injected_failures);
+    }
+    pub fn token_request(&self) {
+        bump(&self.token_requests);
+    }
+    pub fn dap_removal(&self) {
+        bump(&self.dap_removals);
+    }
+    pub fn status(&self, status: u16) {
+        *lock(&self.by_status).entry(status).or_default() += 1;
+    }
+
+    pub fn service_requests(&self) -> usize {
+        self.service_requests.load(Ordering::Relaxed) as usize
+    }
+
+    pub fn to_json(&self) -> Value {
+        let by_status: serde_json::Map<String, Value> = lock(&self.by_status)
+            .iter()
+            .map(|(status, n)| (status.to_string(), json!(n)))
+            .collect();
+        json!({
+            "serviceRequests": self.service_requests.load(Ordering::Relaxed),
+            "throttled": self.throttled.load(Ordering::Relaxed),
+            "injectedFailures": self.injected_failures.load(Ordering::Relaxed),
+            "tokenRequests": self.token_requests.load(Ordering::Relaxed),
+            "dapRemovals": self.dap_removals.load(Ordering::Relaxed),
+            "byStatus": by_status,
+        })
+    }
+}

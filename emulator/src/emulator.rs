@@ -1,0 +1,125 @@
+//! [`Emulator`]: the emulator on a thread of its own, for tests and benchmarks in any runtime (or none).
+
+use std::io;
+use std::sync::Arc;
+use std::thread::JoinHandle;
+
+use serde_json::Value;
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+
+use crate::config::Config;
+use crate::control::faults::Faults;
+use crate::control::reqlog::LoggedRequest;
+use crate::server;
+use crate::state::fixtures::fixtures;
+use crate::state::AppState;
+
+/// A running emulator. Dropping it shuts the server down (open connections are closed).
+pub struct Emulator {
+    app: Arc<AppState>,
+    shutdown: Option<oneshot::Sender<()>>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl Emulator {
+    /// Binds `config.host:config.port`, seeds the state and serves on a thread with its own tokio
+    /// runtime. Returns once the port is bound (connections queue until the server accepts them).
+    pub fn start(config: Config) -> io::Result<Emulator> {
+        let listener = std::net::TcpListener::bind((config.host.as_str(), config.port))?;
+        listener.set_nonblocking(true)?;
+        let addr = listener.local_addr()?;
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .thread_name("da-emulator-worker")
+            .enable_all()
+            .build()?;
+        let app = Arc::new(AppState::new(config, &addr));
+        let (shutdown, stop) = oneshot::channel::<()>();
+        let served = app.clone();
+        let thread = std::thread::Builder::new()
+            .name("da-emulator".to_string())
+            .spawn(move || {
+                runtime.block_on(async move {
+                    let result = match TcpListener::from_std(listener) {
+                        Ok(listener) => {
+                            server::run(served, listener, async {
+                                let _ = stop.await;
+                            })
+                            .await
+                        }
+                        Err(e) => Err(e),
+                    };
+                    if let Err(e) = result {
+                        eprintln!("da-emulator: server stopped: {e}");
+                    }
+                });
+            })?;
+        Ok(Emulator {
+            app,
+            shutdown: Some(shutdown),
+            thread: Some(thread),
+        })
+    }
+
+    /// `http://127.0.0.1:PORT`.
+    pub fn url(&self) -> &str {
+        &self.app.url
+    }
+
+    /// The same JSON as `GET /_emulator/fixtures`.
+    pub fn fixtures(&self) -> Value {
+        fixtures(&self.app)
+    }
+
+    /// The same entries as `GET /_emulator/requests`.
+    pub fn requests(&self) -> Vec<LoggedRequest> {
+        self.app.log.snapshot()
+    }
+
+    /// Requests to emulated services, identity included (everything not under `/_emulator/`).
+    pub fn service_request_count(&self) -> usize {
+        self.app.stats.service_requests()
+    }
+
+    /// The same JSON as `GET /_emulator/stats`.
+    pub fn stats(&self) -> Value {
+        self.app.stats.to_json()
+    }
+
+    /// Replaces the injected faults, like `POST /_emulator/faults`.
+    pub fn set_faults(&self, faults: Faults) {
+        self.app.apply_faults(faults);
+    }
+
+    /// Approves the pending device code flow with this user code; false when there is none.
+    pub fn approve_device_code(&self, user_code: &str) -> bool {
+        self.app.decide_device_flow(user_code, true)
+    }
+
+    /// Denies the pending device code flow with this user code; false when there is none.
+    pub fn deny_device_code(&self, user_code: &str) -> bool {
+        self.app.decide_device_flow(user_code, false)
+    }
+
+    /// Expires every access token issued so far.
+    pub fn expire_tokens(&self) {
+        self.app.expire_tokens();
+    }
+
+    /// The current delegatedAdminCustomers resource with this id.
+    pub fn customer(&self, id: &str) -> Option<Value> {
+        self.app.customer_json(id)
+    }
+}
+
+impl Drop for Emulator {
+    fn drop(&mut self) {
+        if let Some(shutdown) = self.shutdown.take() {
+            let _ = shutdown.send(());
+        }
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}

@@ -1,0 +1,91 @@
+//! The gate in front of every service endpoint, in this order: latency, injected faults, the rate
+//! limiter, `fail_rate`, the bearer token. It also renders handler errors in the service's shape and
+//! stamps the correlation and request id headers on every answer.
+
+use std::sync::Arc;
+
+use axum::extract::{Request, State};
+use axum::http::header::AUTHORIZATION;
+use axum::http::HeaderMap;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+
+use super::context::RequestCtx;
+use super::errors::{
+    forbidden_audience, throttled, unauthorized, unavailable, ApiError, AuthFailure,
+};
+use super::fault_response::fault_response;
+use super::service::Service;
+use crate::state::tokens::TokenCheck;
+use crate::state::{lock, AppState};
+
+pub async fn gate(
+    State((app, service)): State<(Arc<AppState>, Service)>,
+    mut request: Request,
+    next: Next,
+) -> Response {
+    let ctx = RequestCtx::new(service, request.headers());
+    let path = request.uri().path().to_string();
+    let token = bearer(request.headers()).map(str::to_string);
+    let response = match screen(&app, service, &path, token.as_deref()).await {
+        Some(answer) => answer,
+        None => {
+            request.extensions_mut().insert(ctx.clone());
+            next.run(request).await
+        }
+    };
+    finish(&ctx, response)
+}
+
+/// An answer when the request does not get through to the handler.
+async fn screen(
+    app: &AppState,
+    service: Service,
+    path: &str,
+    token: Option<&str>,
+) -> Option<Response> {
+    if !app.config.latency.is_zero() {
+        tokio::time::sleep(app.config.latency).await;
+    }
+    if let Some(fault) = app.faults.take(path) {
+        app.stats.injected_failure();
+        return Some(fault_response(fault, service));
+    }
+    if let Err(seconds) = app.limiter.admit() {
+        app.stats.throttled();
+        return Some(throttled(service, Some(seconds), Some(seconds.to_string())).into_response());
+    }
+    if app.config.fail_rate > 0.0 && lock(&app.fail_rng).chance(app.config.fail_rate) {
+        app.stats.injected_failure();
+        return Some(unavailable(service).into_response());
+    }
+    authorize(app, service, token)
+        .err()
+        .map(IntoResponse::into_response)
+}
+
+fn bearer(headers: &HeaderMap) -> Option<&str> {
+    let value = headers.get(AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    let token = token.trim();
+    (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then_some(token)
+}
+
+fn authorize(app: &AppState, service: Service, token: Option<&str>) -> Result<(), ApiError> {
+    let token = token.ok_or_else(|| unauthorized(service, AuthFailure::Missing))?;
+    match lock(&app.tokens).check(token) {
+        TokenCheck::Valid(audience) if audience == service.audience() => Ok(()),
+        TokenCheck::Valid(_) => Err(forbidden_audience(service)),
+        TokenCheck::Expired => Err(unauthorized(service, AuthFailure::Expired)),
+        TokenCheck::Unknown => Err(unauthorized(service, AuthFailure::Invalid)),
+    }
+}
+
+fn finish(ctx: &RequestCtx, response: Response) -> Response {
+    let mut response = match response.extensions().get::<ApiError>() {
+        Some(error) => error.render(ctx),
+        None => response,
+    };
+    ctx.stamp(&mut response);
+    response
+}

@@ -1,0 +1,50 @@
+//! The four bearer-protected services and what distinguishes them on the wire.
+
+use crate::state::tokens::Audience;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Service {
+    /// Partner Center REST (`/v1/customers/...`).
+    PartnerCenter,
+    /// Partner Customer Delegated Administration (`/CustomerServiceAdminApi/...`).
+    CustomersApi,
+    /// CloudCockpit (`/v1/Customers/...`).
+    CloudCockpit,
+    /// Azure Resource Manager, Microsoft.ManagedServices (`/subscriptions/...`).
+    Arm,
+}
+
+impl Service {
+    pub fn audience(self) -> Audience {
+        match self {
+            Service::PartnerCenter => Audience::PartnerCenter,
+            Service::CustomersApi => Audience::CustomersApi,
+            Service::CloudCockpit => Audience::CloudCockpit,
+            Service::Arm => Audience::Arm,
+        }
+    }
+
+    /// The header a correlation id travels in (echoed on the answer).
+    pub fn correlation_header(self) -> &'static str {
+        match self {
+            Service::PartnerCenter | Service::CustomersApi => "MS-CorrelationId",
+            Service::CloudCockpit => "X-Correlation-Id",
+            Service::Arm => "x-ms-correlation-request-id",
+        }
+    }
+
+    /// The header the answer's request id travels in.
+    pub fn request_id_header(self) -> &'static str {
+        match self {
+            Service::PartnerCenter | Service::CustomersApi => "MS-RequestId",
+            Service::CloudCockpit => "X-Request-Id",
+            Service::Arm => "x-ms-request-id",
+        }
+    }
+
+    /// Whether the caller's ids are echoed (Partner Center: a missing `MS-RequestId` is minted, a
+    /// missing `MS-CorrelationId` stays missing) or new ones are minted when absent.
+    pub fn echoes_request_id(self) -> bool {
+        matches!(self, Service::PartnerCenter | Service::CustomersApi)
+    }
+}

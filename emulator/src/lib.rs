@@ -1,0 +1,36 @@
+//! A loopback HTTP/1.1 emulator of five Microsoft services on one port, for the delegated-admin
+//! library's tests, benchmarks and demo: the identity platform (v2 token and device code
+//! endpoints), Partner Center (`/v1/customers`), the Partner Customer Delegated Administration API
+//! (`delegatedAdminCustomers` with OData options), CloudCockpit (GDAP relationships) and ARM
+//! (Azure Lighthouse registration assignments, with a long-running delete).
+//!
+//! The state is seeded deterministically from [`Config::seed`]; control endpoints under
+//! `/_emulator/` expose fixtures, a request log, counters and fault injection. See
+//! `docs/emulator.md`.
+//!
+//! ```no_run
+//! let emulator = delegated_admin_emulator::Emulator::start(Default::default()).unwrap();
+//! println!("{}", emulator.url());
+//! ```
+
+pub mod cli;
+mod config;
+mod control;
+mod emulator;
+mod http;
+mod odata;
+mod rng;
+mod server;
+mod services;
+mod state;
+mod timefmt;
+
+pub use config::{
+    Config, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_PARTNER_TENANT_ID,
+    DEFAULT_TENANT_DOMAIN,
+};
+pub use control::faults::Faults;
+pub use control::reqlog::LoggedRequest;
+pub use emulator::Emulator;
+pub use server::{serve, serve_with_shutdown};
+pub use state::listen_url;

@@ -1,0 +1,192 @@
+//! Registration assignments: list (paged), get and delete (which starts a long-running operation).
+
+use std::sync::Arc;
+
+use axum::extract::{Path, RawQuery, State};
+use axum::http::header::{LOCATION, RETRY_AFTER};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde_json::{json, Value};
+use uuid::Uuid;
+
+use super::query::{check_api_version, expand, parse_filter};
+use super::{bad_request, not_found, operation_url, resolve, API_VERSION};
+use crate::http::errors::ApiError;
+use crate::http::query::{encode, Params};
+use crate::state::lighthouse::{DeleteOutcome, PROVIDER};
+use crate::state::{lock, AppState};
+use crate::timefmt::now_ticks;
+
+pub async fn list_subscription(
+    State(app): State<Arc<AppState>>,
+    Path(sub): Path<String>,
+    RawQuery(query): RawQuery,
+) -> Result<Response, ApiError> {
+    list(&app, &sub, None, query.as_deref())
+}
+
+pub async fn list_resource_group(
+    State(app): State<Arc<AppState>>,
+    Path((sub, rg)): Path<(String, String)>,
+    RawQuery(query): RawQuery,
+) -> Result<Response, ApiError> {
+    list(&app, &sub, Some(&rg), query.as_deref())
+}
+
+fn list(
+    app: &AppState,
+    sub: &str,
+    rg: Option<&str>,
+    query: Option<&str>,
+) -> Result<Response, ApiError> {
+    let params = Params::parse(query);
+    check_api_version(&params)?;
+    let expanded = expand(&params)?;
+    let filter_text = params.get_ignore_case("$filter");
+    let managed_by = filter_text.map(parse_filter).transpose()?;
+    let skip = match params.get_ignore_case("$skipToken") {
+        None => 0,
+        Some(token) => token.parse::<usize>().map_err(|_| {
+            bad_request(
+                "InvalidSkipToken",
+                format!("The skip token '{token}' is not valid."),
+            )
+        })?,
+    };
+    let store = lock(&app.arm);
+    let scope = resolve(&store, sub, rg)?;
+    let matching: Vec<_> = store
+        .in_scope(&scope)
+        .filter(|a| {
+            managed_by.as_ref().is_none_or(|ids| {
+                ids.iter().any(|id| {
+                    id.to_string()
+                        .eq_ignore_ascii_case(&a.definition.managed_by_tenant_id)
+                })
+            })
+        })
+        .collect();
+    let page_size = match app.config.arm_page_size {
+        0 => usize::MAX,
+        n => n,
+    };
+    let value: Vec<Value> = matching
+        .iter()
+        .skip(skip)
+        .take(page_size)
+        .map(|a| a.to_json(expanded))
+        .collect();
+    let next_skip = skip + value.len();
+    let mut body = json!({ "value": value });
+    if next_skip < matching.len() {
+        let mut link = format!(
+            "{}{}{PROVIDER}/registrationAssignments?api-version={API_VERSION}",
+            app.url,
+            scope.path()
+        );
+        if expanded {
+            link.push_str("&$expandRegistrationDefinition=true");
+        }
+        if let Some(filter) = filter_text {
+            link.push_str(&format!("&$filter={}", encode(filter)));
+        }
+        link.push_str(&format!("&$skipToken={next_skip}"));
+        body["nextLink"] = json!(link);
+    }
+    Ok(Json(body).into_response())
+}
+
+fn assignment_not_found(name: &str) -> ApiError {
+    not_found(
+        "RegistrationAssignmentNotFound",
+        format!("The registration assignment '{name}' could not be found."),
+    )
+}
+
+pub async fn get_subscription(
+    State(app): State<Arc<AppState>>,
+    Path((sub, name)): Path<(String, String)>,
+    RawQuery(query): RawQuery,
+) -> Result<Response, ApiError> {
+    get_one(&app, &sub, None, &name, query.as_deref())
+}
+
+pub async fn get_resource_group(
+    State(app): State<Arc<AppState>>,
+    Path((sub, rg, name)): Path<(String, String, String)>,
+    RawQuery(query): RawQuery,
+) -> Result<Response, ApiError> {
+    get_one(&app, &sub, Some(&rg), &name, query.as_deref())
+}
+
+fn get_one(
+    app: &AppState,
+    sub: &str,
+    rg: Option<&str>,
+    name: &str,
+    query: Option<&str>,
+) -> Result<Response, ApiError> {
+    let params = Params::parse(query);
+    check_api_version(&params)?;
+    let expanded = expand(&params)?;
+    let store = lock(&app.arm);
+    let scope = resolve(&store, sub, rg)?;
+    let id = Uuid::parse_str(name).map_err(|_| assignment_not_found(name))?;
+    let assignment = store
+        .find(&scope, &id)
+        .ok_or_else(|| assignment_not_found(name))?;
+    Ok(Json(assignment.to_json(expanded)).into_response())
+}
+
+pub async fn delete_subscription(
+    State(app): State<Arc<AppState>>,
+    Path((sub, name)): Path<(String, String)>,
+    RawQuery(query): RawQuery,
+) -> Result<Response, ApiError> {
+    delete(&app, &sub, None, &name, query.as_deref())
+}
+
+pub async fn delete_resource_group(
+    State(app): State<Arc<AppState>>,
+    Path((sub, rg, name)): Path<(String, String, String)>,
+    RawQuery(query): RawQuery,
+) -> Result<Response, ApiError> {
+    delete(&app, &sub, Some(&rg), &name, query.as_deref())
+}
+
+fn delete(
+    app: &AppState,
+    sub: &str,
+    rg: Option<&str>,
+    name: &str,
+    query: Option<&str>,
+) -> Result<Response, ApiError> {
+    check_api_version(&Params::parse(query))?;
+    let mut store = lock(&app.arm);
+    let scope = resolve(&store, sub, rg)?;
+    let Ok(id) = Uuid::parse_str(name) else {
+        return Ok(StatusCode::NO_CONTENT.into_response());
+    };
+    match store.delete(&scope, &id, now_ticks()) {
+        DeleteOutcome::NotFound => Ok(StatusCode::NO_CONTENT.into_response()),
+        DeleteOutcome::Accepted(op) => {
+            let subscription = scope.subscription;
+            Ok((
+                StatusCode::ACCEPTED,
+                [
+                    (
+                        LOCATION.as_str(),
+                        operation_url(app, &subscription, "operationResults", &op),
+                    ),
+                    (
+                        "Azure-AsyncOperation",
+                        operation_url(app, &subscription, "operationStatuses", &op),
+                    ),
+                    (RETRY_AFTER.as_str(), app.config.lro_retry_after.to_string()),
+                ],
+            )
+                .into_response())
+        }
+    }
+}

@@ -1,0 +1,102 @@
+//! Azure Resource Manager, Microsoft.ManagedServices: list, get and (long-running) delete of
+//! registration assignments at subscription or resource group scope, and the delete's polling URLs.
+
+mod assignments;
+mod operations;
+mod query;
+
+use std::sync::Arc;
+
+use axum::http::StatusCode;
+use axum::routing::get;
+use axum::Router;
+use uuid::Uuid;
+
+use crate::http::errors::ApiError;
+use crate::state::lighthouse::{ArmStore, Scope, PROVIDER};
+use crate::state::AppState;
+
+pub const API_VERSION: &str = "2022-10-01";
+
+pub fn routes() -> Router<Arc<AppState>> {
+    const SUB: &str = "/subscriptions/{sub}/providers/Microsoft.ManagedServices";
+    const RG: &str = "/subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.ManagedServices";
+    Router::new()
+        .route(
+            &format!("{SUB}/registrationAssignments"),
+            get(assignments::list_subscription),
+        )
+        .route(
+            &format!("{RG}/registrationAssignments"),
+            get(assignments::list_resource_group),
+        )
+        .route(
+            &format!("{SUB}/registrationAssignments/{{name}}"),
+            get(assignments::get_subscription).delete(assignments::delete_subscription),
+        )
+        .route(
+            &format!("{RG}/registrationAssignments/{{name}}"),
+            get(assignments::get_resource_group).delete(assignments::delete_resource_group),
+        )
+        .route(
+            &format!("{SUB}/operationResults/{{op}}"),
+            get(operations::operation_result),
+        )
+        .route(
+            &format!("{SUB}/operationStatuses/{{op}}"),
+            get(operations::operation_status),
+        )
+}
+
+pub(super) fn bad_request(code: &str, message: String) -> ApiError {
+    ApiError::new(StatusCode::BAD_REQUEST, code, message)
+}
+
+pub(super) fn not_found(code: &str, message: String) -> ApiError {
+    ApiError::new(StatusCode::NOT_FOUND, code, message)
+}
+
+/// Every request must say `api-version=2022-10-01`.
+/// The scope named by the path, which must exist.
+pub(super) fn resolve(store: &ArmStore, sub: &str, rg: Option<&str>) -> Result<Scope, ApiError> {
+    let subscription = Uuid::parse_str(sub).map_err(|_| {
+        bad_request(
+            "InvalidSubscriptionId",
+            format!("The provided subscription identifier '{sub}' is malformed or invalid."),
+        )
+    })?;
+    let found = store.subscription(&subscription).ok_or_else(|| {
+        not_found(
+            "SubscriptionNotFound",
+            format!("The subscription '{sub}' could not be found."),
+        )
+    })?;
+    let resource_group = match rg {
+        None => None,
+        Some(name) => Some(
+            found
+                .resource_groups
+                .iter()
+                .find(|g| g.eq_ignore_ascii_case(name))
+                .cloned()
+                .ok_or_else(|| {
+                    not_found(
+                        "ResourceGroupNotFound",
+                        format!("Resource group '{name}' could not be found."),
+                    )
+                })?,
+        ),
+    };
+    Ok(Scope {
+        subscription,
+        resource_group,
+    })
+}
+
+/// The URL of a delete operation (`operationResults` or `operationStatuses`).
+pub(super) fn operation_url(app: &AppState, subscription: &Uuid, kind: &str, op: &Uuid) -> String {
+    format!(
+        "{}/subscriptions/{subscription}{PROVIDER}/{kind}/{op}?api-version={API_VERSION}",
+        app.url
+    )
+}

@@ -1,0 +1,117 @@
+//! `/_emulator/...`: fixtures, the request log, counters, faults, token expiry and the device flow
+//! admin. Never delayed, throttled, faulted or authenticated.
+
+use std::sync::Arc;
+
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::Deserialize;
+use serde_json::json;
+
+use crate::control::faults::Faults;
+use crate::state::fixtures::fixtures;
+use crate::state::AppState;
+
+pub fn routes() -> Router<Arc<AppState>> {
+    Router::new()
+        .route("/_emulator/fixtures", get(get_fixtures))
+        .route("/_emulator/requests", get(requests))
+        .route("/_emulator/requests/clear", post(clear_requests))
+        .route("/_emulator/stats", get(stats))
+        .route("/_emulator/faults", get(get_faults).post(set_faults))
+        .route("/_emulator/faults/clear", post(clear_faults))
+        .route("/_emulator/tokens/expire", post(expire_tokens))
+        .route("/_emulator/device/approve", post(approve))
+        .route("/_emulator/device/deny", post(deny))
+        .route("/_emulator/customers/{id}", get(customer))
+}
+
+fn bad_request(message: String) -> Response {
+    (StatusCode::BAD_REQUEST, Json(json!({ "error": message }))).into_response()
+}
+
+async fn get_fixtures(State(app): State<Arc<AppState>>) -> Response {
+    Json(fixtures(&app)).into_response()
+}
+
+async fn requests(State(app): State<Arc<AppState>>) -> Response {
+    Json(app.log.snapshot()).into_response()
+}
+
+async fn clear_requests(State(app): State<Arc<AppState>>) -> StatusCode {
+    app.log.clear();
+    StatusCode::NO_CONTENT
+}
+
+async fn stats(State(app): State<Arc<AppState>>) -> Response {
+    Json(app.stats.to_json()).into_response()
+}
+
+async fn get_faults(State(app): State<Arc<AppState>>) -> Response {
+    Json(app.faults.current()).into_response()
+}
+
+async fn set_faults(State(app): State<Arc<AppState>>, body: Bytes) -> Response {
+    let faults: Faults = match serde_json::from_slice(&body) {
+        Ok(f) => f,
+        Err(e) => return bad_request(format!("invalid faults JSON: {e}")),
+    };
+    app.apply_faults(faults);
+    Json(app.faults.current()).into_response()
+}
+
+async fn clear_faults(State(app): State<Arc<AppState>>) -> StatusCode {
+    app.faults.set(Faults::default());
+    StatusCode::NO_CONTENT
+}
+
+async fn expire_tokens(State(app): State<Arc<AppState>>) -> StatusCode {
+    app.expire_tokens();
+    StatusCode::NO_CONTENT
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Decision {
+    user_code: String,
+}
+
+fn decide(app: &AppState, body: &[u8], approve: bool) -> Response {
+    let decision: Decision = match serde_json::from_slice(body) {
+        Ok(d) => d,
+        Err(e) => return bad_request(format!("expected {{\"userCode\":\"...\"}}: {e}")),
+    };
+    if app.decide_device_flow(&decision.user_code, approve) {
+        let status = if approve { "approved" } else { "denied" };
+        Json(json!({ "userCode": decision.user_code, "status": status })).into_response()
+    } else {
+        (
+            StatusCode::NOT_FOUND,
+            Json(json!({ "error": "no pending device code has this user code" })),
+        )
+            .into_response()
+    }
+}
+
+async fn approve(State(app): State<Arc<AppState>>, body: Bytes) -> Response {
+    decide(&app, &body, true)
+}
+
+async fn deny(State(app): State<Arc<AppState>>, body: Bytes) -> Response {
+    decide(&app, &body, false)
+}
+
+async fn customer(State(app): State<Arc<AppState>>, Path(id): Path<String>) -> Response {
+    match app.customer_json(&id) {
+        Some(c) => Json(c).into_response(),
+        None => (
+            StatusCode::NOT_FOUND,
+            Json(json!({ "error": "no such customer" })),
+        )
+            .into_response(),
+    }
+}

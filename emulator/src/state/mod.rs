@@ -1,0 +1,130 @@
+//! The emulator's shared state: the seeded world and everything that changes while it runs.
+
+pub mod customers;
+pub mod fixtures;
+pub mod lighthouse;
+mod names;
+pub mod relationships;
+pub mod seed;
+pub mod tokens;
+
+use std::net::SocketAddr;
+use std::sync::{Mutex, MutexGuard, RwLock, RwLockReadGuard, RwLockWriteGuard};
+
+use serde_json::Value;
+use uuid::Uuid;
+
+use crate::config::Config;
+use crate::control::faults::{FaultState, Faults};
+use crate::control::limiter::RateLimiter;
+use crate::control::reqlog::RequestLog;
+use crate::control::stats::Stats;
+use crate::rng::SeededRng;
+use crate::timefmt::{now_ticks, Ticks};
+use customers::{CustomerStore, CustomerView, FieldMask};
+use lighthouse::ArmStore;
+use relationships::RelationshipStore;
+use tokens::TokenStore;
+
+/// A poisoned lock still holds consistent data here (every critical section is short and total).
+pub fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+pub fn read<T>(l: &RwLock<T>) -> RwLockReadGuard<'_, T> {
+    l.read().unwrap_or_else(|e| e.into_inner())
+}
+
+pub fn write<T>(l: &RwLock<T>) -> RwLockWriteGuard<'_, T> {
+    l.write().unwrap_or_else(|e| e.into_inner())
+}
+
+/// The base URL clients reach a listener at (an unspecified bind address is reached on loopback).
+pub fn listen_url(addr: &SocketAddr) -> String {
+    let mut addr = *addr;
+    if addr.ip().is_unspecified() {
+        addr.set_ip(match addr {
+            SocketAddr::V4(_) => std::net::Ipv4Addr::LOCALHOST.into(),
+            SocketAddr::V6(_) => std::net::Ipv6Addr::LOCALHOST.into(),
+        });
+    }
+    format!("http://{addr}")
+}
+
+pub struct AppState {
+    pub config: Config,
+    /// `http://127.0.0.1:PORT`, the base of every absolute URL the emulator writes.
+    pub url: String,
+    /// The start time every seeded date is relative to.
+    pub now: Ticks,
+    pub provider_instance_id: Uuid,
+    pub inactive_sample: Vec<Uuid>,
+    pub customers: RwLock<CustomerStore>,
+    pub relationships: RwLock<RelationshipStore>,
+    pub arm: Mutex<ArmStore>,
+    pub tokens: Mutex<TokenStore>,
+    pub faults: FaultState,
+    pub limiter: RateLimiter,
+    pub stats: Stats,
+    pub log: RequestLog,
+    /// Draws for `fail_rate`.
+    pub fail_rng: Mutex<SeededRng>,
+}
+
+impl AppState {
+    pub fn new(config: Config, addr: &SocketAddr) -> AppState {
+        let now = now_ticks();
+        let seeded = seed::seed(&config, now);
+        AppState {
+            url: listen_url(addr),
+            now,
+            provider_instance_id: seeded.provider_instance_id,
+            inactive_sample: seeded.inactive_sample,
+            customers: RwLock::new(CustomerStore::new(seeded.customers)),
+            relationships: RwLock::new(RelationshipStore::new(seeded.relationships)),
+            arm: Mutex::new(ArmStore::new(
+                seeded.subscriptions,
+                seeded.assignments,
+                config.lro_polls,
+            )),
+            tokens: Mutex::new(TokenStore::new(
+                config.token_lifetime,
+                config.device_interval,
+            )),
+            faults: FaultState::default(),
+            limiter: RateLimiter::new(config.rate_limit),
+            stats: Stats::default(),
+            log: RequestLog::default(),
+            fail_rng: Mutex::new(SeededRng::new(config.seed ^ 0xFA11_FA11_FA11_FA11)),
+            config,
+        }
+    }
+
+    /// Replaces the injected faults; `tokenExpiry` expires every access token now.
+    pub fn apply_faults(&self, faults: Faults) {
+        if faults.token_expiry {
+            self.expire_tokens();
+        }
+        self.faults.set(faults);
+    }
+
+    pub fn expire_tokens(&self) {
+        lock(&self.tokens).expire_all();
+    }
+
+    pub fn decide_device_flow(&self, user_code: &str, approve: bool) -> bool {
+        lock(&self.tokens).decide_device_flow(user_code, approve)
+    }
+
+    /// The current delegatedAdminCustomers resource with this id.
+    pub fn customer_json(&self, id: &str) -> Option<Value> {
+        let id = Uuid::parse_str(id).ok()?;
+        let store = read(&self.customers);
+        let customer = store.get(store.find(&id)?);
+        serde_json::to_value(CustomerView {
+            customer,
+            mask: FieldMask::ALL,
+        })
+        .ok()
+    }
+}

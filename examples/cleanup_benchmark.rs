@@ -1,0 +1,268 @@
+//! DAP cleanup benchmark against the emulator (a separate process), through the C ABI as C, C# and
+//! PowerShell use it. Prints times, ratios and peak memory; asserts nothing about speed.
+//!
+//!   cargo build --release --workspace
+//!   cargo run --release --example cleanup_benchmark                 # 10,000 customers, 3,000 candidates
+//!   cargo run --release --example cleanup_benchmark -- --memory     # peak memory at 100,000 customers
+//!
+//! Options: --customers N --candidates N --latency-ms N --rate-limit N --concurrency N --skip-sequential
+
+use delegated_admin::ffi::*;
+use serde_json::{json, Value};
+use std::ffi::{c_char, CStr, CString};
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::time::Instant;
+
+struct Emu {
+    child: Child,
+    url: String,
+    fixtures: Value,
+}
+
+impl Drop for Emu {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn emulator(args: &[String]) -> Emu {
+    let exe = std::env::current_exe().unwrap();
+    let bin = exe.parent().unwrap().parent().unwrap().join("da-emulator");
+    assert!(
+        bin.exists(),
+        "build the emulator first: cargo build --release --workspace ({} missing)",
+        bin.display()
+    );
+    let mut child = Command::new(bin)
+        .args(["--port", "0"])
+        .args(args)
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let url = line.trim().trim_start_matches("listening on ").to_string();
+    let fixtures = get(&url, "/_emulator/fixtures");
+    Emu {
+        child,
+        url,
+        fixtures,
+    }
+}
+
+fn get(url: &str, path: &str) -> Value {
+    use std::io::{Read, Write};
+    let addr = url.trim_start_matches("http://");
+    let mut s = std::net::TcpStream::connect(addr).unwrap();
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut text = String::new();
+    s.read_to_string(&mut text).unwrap();
+    let body = text.split_once("\r\n\r\n").unwrap().1;
+    // The emulator may answer chunked; take the JSON between the first '{'/'[' and the last '}'/']'.
+    let start = body.find(['{', '[']).unwrap();
+    let end = body.rfind(['}', ']']).unwrap();
+    serde_json::from_str(&body[start..=end]).unwrap()
+}
+
+fn call(f: extern "C" fn(*const c_char) -> *mut c_char, request: &Value) -> Value {
+    let c = CString::new(request.to_string()).unwrap();
+    let out = f(c.as_ptr());
+    let text = unsafe { CStr::from_ptr(out) }.to_str().unwrap().to_string();
+    unsafe { da_string_free(out) };
+    let v: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(v["ok"], json!(true), "{}", &text[..text.len().min(2000)]);
+    v["result"].clone()
+}
+
+fn base(emu: &Emu) -> Value {
+    let fx = &emu.fixtures;
+    json!({
+        "endpoint": emu.url, "authority": emu.url, "timeoutSeconds": 120, "maxRetries": 8,
+        "auth": { "tenantId": fx["tenantId"], "clientId": fx["clientId"], "clientSecret": fx["clientSecret"] },
+    })
+}
+
+fn with(mut v: Value, extra: Value) -> Value {
+    for (k, x) in extra.as_object().unwrap() {
+        v[k] = x.clone();
+    }
+    v
+}
+
+fn peak_rss_mb() -> f64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let kb: f64 = status
+        .lines()
+        .find(|l| l.starts_with("VmHWM:"))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0.0);
+    kb / 1024.0
+}
+
+fn arg(args: &[String], name: &str, default: u64) -> u64 {
+    args.iter()
+        .position(|a| a == name)
+        .and_then(|i| args.get(i + 1))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.iter().any(|a| a == "--memory") {
+        return memory(&args);
+    }
+    let customers = arg(&args, "--customers", 10_000);
+    let candidates = arg(&args, "--candidates", 3_000);
+    let latency_ms = arg(&args, "--latency-ms", 50);
+    let rate = arg(&args, "--rate-limit", 100);
+    let concurrency = arg(&args, "--concurrency", 8);
+    let emu_args: Vec<String> = [
+        "--customers".into(),
+        customers.to_string(),
+        "--inactive-dap".into(),
+        candidates.to_string(),
+        "--latency-ms".into(),
+        latency_ms.to_string(),
+        "--rate-limit".into(),
+        rate.to_string(),
+    ]
+    .to_vec();
+    println!("DAP cleanup benchmark: {customers} customers, {candidates} inactive DAP, {latency_ms} ms latency, {rate} requests/s limit");
+
+    // (a) What a script loop does: list everything, pick the inactive ones, remove one at a time.
+    let sequential = if args.iter().any(|a| a == "--skip-sequential") {
+        None
+    } else {
+        let emu = emulator(&emu_args);
+        let t = Instant::now();
+        let list = call(
+            da_list_delegated_admin_customers,
+            &with(base(&emu), json!({ "allPages": true })),
+        );
+        let cutoff = chrono::Utc::now() - chrono::Duration::days(90);
+        let inactive: Vec<String> = list["customers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|c| c["dapEnabled"] == json!(true))
+            .filter(|c| {
+                let t = c["lastSignInDateTime"]
+                    .as_str()
+                    .or(c["startDateTime"].as_str())
+                    .unwrap_or("");
+                chrono::DateTime::parse_from_rfc3339(t).is_ok_and(|t| t < cutoff)
+            })
+            .map(|c| c["customerTenantId"].as_str().unwrap().to_string())
+            .collect();
+        for id in &inactive {
+            call(
+                da_remove_dap_relationship,
+                &with(base(&emu), json!({ "customerTenantId": id })),
+            );
+        }
+        let secs = t.elapsed().as_secs_f64();
+        println!(
+            "(a) sequential loop of da_remove_dap_relationship: {:>8.2} s ({} removed)",
+            secs,
+            inactive.len()
+        );
+        Some(secs)
+    };
+
+    // (b) The cleanup: plan, then apply with bounded concurrency paced at the rate limit.
+    let emu = emulator(&emu_args);
+    let t = Instant::now();
+    let plan = call(da_plan_dap_cleanup, &base(&emu));
+    let planned = t.elapsed().as_secs_f64();
+    let report = call(
+        da_apply_dap_cleanup,
+        &with(
+            base(&emu),
+            json!({ "plan": plan, "concurrency": concurrency, "requestsPerSecond": rate }),
+        ),
+    );
+    let secs = t.elapsed().as_secs_f64();
+    let stats = get(&emu.url, "/_emulator/stats");
+    let counts = &report["counts"];
+    println!(
+        "(b) cleanup (plan {planned:.2} s + apply):               {secs:>8.2} s ({} removed, {} failed, {} requests, {} throttle pauses)",
+        counts["removed"], counts["failed"], report["requests"], report["throttlePauses"]
+    );
+    if let Some(seq) = sequential {
+        println!("    speed-up (a)/(b): {:.1}x", seq / secs);
+    }
+    // The floor: listing pages are sequential (each needs the previous one's link); removals can go no faster
+    // than the rate limit, nor than `concurrency` requests per latency.
+    let lat = latency_ms as f64 / 1000.0;
+    let plan_pages = (customers as f64 / 300.0).ceil();
+    let recheck_pages =
+        (report["requests"].as_f64().unwrap() - counts["removed"].as_f64().unwrap()).max(0.0);
+    let removals = counts["removed"].as_f64().unwrap() + counts["failed"].as_f64().unwrap();
+    let removal_rate = (rate as f64).min(concurrency as f64 / lat);
+    let floor = (plan_pages + recheck_pages) * lat + removals / removal_rate;
+    println!(
+        "    floor ({} + {} listing pages x {latency_ms} ms + {} removals at {:.0}/s): {:.2} s; cleanup / floor = {:.3}",
+        plan_pages, recheck_pages, removals, removal_rate, floor, secs / floor
+    );
+    println!(
+        "    emulator: {} service requests, {} answered 429 (every one retried: {} failed)",
+        stats["serviceRequests"], stats["throttled"], counts["failed"]
+    );
+    println!("    peak RSS of this process: {:.1} MB", peak_rss_mb());
+}
+
+fn memory(args: &[String]) {
+    let customers = arg(args, "--customers", 100_000);
+    let candidates = arg(args, "--candidates", 30_000);
+    let emu = emulator(&[
+        "--customers".into(),
+        customers.to_string(),
+        "--inactive-dap".into(),
+        candidates.to_string(),
+    ]);
+    let dir = std::env::temp_dir().join(format!("da-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let baseline = peak_rss_mb();
+    let t = Instant::now();
+    let plan_path = dir.join("plan.json");
+    let plan = call(
+        da_plan_dap_cleanup,
+        &with(base(&emu), json!({ "planPath": plan_path.to_str() })),
+    );
+    let candidates_found = plan["summary"]["candidates"].clone();
+    drop(plan);
+    let after_plan = peak_rss_mb();
+    let report = call(
+        da_apply_dap_cleanup,
+        &with(
+            base(&emu),
+            json!({
+                "planPath": plan_path.to_str(), "concurrency": 16, "requestsPerSecond": 0,
+                "journalPath": dir.join("journal.jsonl").to_str(), "reportCsvPath": dir.join("report.csv").to_str(),
+            }),
+        ),
+    );
+    println!(
+        "memory: {customers} customers, {candidates_found} candidates, {} removed in {:.1} s",
+        report["counts"]["removed"],
+        t.elapsed().as_secs_f64()
+    );
+    drop(report);
+    println!(
+        "    peak RSS: {:.1} MB at start, {:.1} MB after plan (plan JSON returned through the C ABI), {:.1} MB after apply (report returned too)",
+        baseline,
+        after_plan,
+        peak_rss_mb()
+    );
+    let _ = std::fs::remove_dir_all(dir);
+}

@@ -1,0 +1,183 @@
+//! The main job, end to end, on the bundled emulator, through the C ABI (the same functions C, C# and
+//! PowerShell call): start the emulator, list the delegated admin customers, find the DAP relationships
+//! inactive for more than 90 days, remove one, plan and apply the cleanup of the rest, list and remove an
+//! Azure Lighthouse assignment, and print what happened.
+//!
+//!   cargo run --example demo [-- --customers 500]
+
+use delegated_admin::ffi::*;
+use delegated_admin_emulator::{Config, Emulator};
+use serde_json::{json, Value};
+use std::ffi::{c_char, CStr, CString};
+
+type Export = extern "C" fn(*const c_char) -> *mut c_char;
+
+/// One C call: JSON in, envelope out, freed with da_string_free.
+fn call(f: Export, request: &Value) -> Value {
+    let input = CString::new(request.to_string()).expect("JSON has no NUL");
+    let out = f(input.as_ptr());
+    // SAFETY: the library returns a NUL-terminated UTF-8 string that we own until da_string_free.
+    let text = unsafe { CStr::from_ptr(out) }
+        .to_string_lossy()
+        .into_owned();
+    unsafe { da_string_free(out) };
+    let envelope: Value = serde_json::from_str(&text).expect("envelopes are JSON");
+    if envelope["ok"] != json!(true) {
+        eprintln!("  error: {}", envelope["error"]);
+        std::process::exit(1);
+    }
+    envelope["result"].clone()
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let customers = args
+        .iter()
+        .position(|a| a == "--customers")
+        .and_then(|i| args.get(i + 1))
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(500);
+    let version = unsafe { CStr::from_ptr(da_version()) }.to_string_lossy();
+    println!(
+        "delegated-admin {version}: the DAP cleanup on the bundled emulator, through the C ABI\n"
+    );
+
+    let emu = Emulator::start(Config {
+        customers,
+        ..Config::default()
+    })
+    .expect("emulator starts");
+    let fx = emu.fixtures();
+    println!("1. Emulator listening on {} ({} customers; identity, Partner Center, customers API, CloudCockpit, ARM)", emu.url(), customers);
+    let base = |extra: Value| {
+        let mut r = json!({
+            "endpoint": emu.url(), "authority": emu.url(),
+            "auth": { "tenantId": fx["tenantId"], "clientId": fx["clientId"], "clientSecret": fx["clientSecret"] },
+        });
+        for (k, v) in extra.as_object().unwrap() {
+            r[k] = v.clone();
+        }
+        r
+    };
+
+    let all = call(
+        da_list_delegated_admin_customers,
+        &base(json!({ "allPages": true, "count": true })),
+    );
+    let list = all["customers"].as_array().unwrap();
+    let dap = list
+        .iter()
+        .filter(|c| c["dapEnabled"] == json!(true))
+        .count();
+    println!(
+        "2. Listed {} delegated admin customers (every page, $count {}): {} with DAP",
+        list.len(),
+        all["count"],
+        dap
+    );
+
+    let plan = call(da_plan_dap_cleanup, &base(json!({ "inactiveDays": 90 })));
+    println!(
+        "3. Planned: {} DAP relationships inactive for more than 90 days, {} customers kept",
+        plan["summary"]["candidates"], plan["summary"]["kept"]
+    );
+    for c in plan["candidates"].as_array().unwrap().iter().take(3) {
+        println!(
+            "     {} {}: {}",
+            c["customerTenantId"].as_str().unwrap(),
+            c["organizationDisplayName"].as_str().unwrap_or(""),
+            c["detail"].as_str().unwrap()
+        );
+    }
+
+    let first = &plan["candidates"][0];
+    let removed = call(
+        da_remove_dap_relationship,
+        &base(json!({ "customerTenantId": first["customerTenantId"] })),
+    );
+    println!(
+        "4. Removed one DAP relationship: {} ({}) -> allowDelegatedAccess {}",
+        removed["customerTenantId"].as_str().unwrap(),
+        first["organizationDisplayName"].as_str().unwrap_or(""),
+        removed["allowDelegatedAccess"]
+    );
+
+    let journal =
+        std::env::temp_dir().join(format!("delegated-admin-demo-{}.jsonl", std::process::id()));
+    let report = call(
+        da_apply_dap_cleanup,
+        &base(
+            json!({ "plan": plan, "journalPath": journal.to_str(), "concurrency": 8, "requestsPerSecond": 50 }),
+        ),
+    );
+    let c = &report["counts"];
+    println!(
+        "5. Applied the plan: {} removed, {} failed, {} candidates skipped ({} customers in all; journal {})",
+        c["removed"], c["failed"], c["skippedCandidates"], c["customers"], journal.display()
+    );
+    for o in report["outcomes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|o| o["stage"] == "apply" && o["outcome"] == "skipped")
+        .take(2)
+    {
+        println!(
+            "     skipped {}: {}",
+            o["customerTenantId"].as_str().unwrap(),
+            o["reason"].as_str().unwrap_or("")
+        );
+    }
+
+    let rel = &fx["relationships"][0];
+    let updated = call(
+        da_update_delegated_admin_relationship,
+        &base(json!({
+            "tenantDomain": fx["tenantDomain"], "customerId": rel["customerId"], "relationshipId": rel["relationshipId"],
+            "providerInstanceId": rel["providerInstanceId"], "autoExtendEnabled": true,
+        })),
+    );
+    println!(
+        "6. Turned on auto-extend for GDAP relationship {} (CloudCockpit)",
+        updated["relationshipId"].as_str().unwrap()
+    );
+
+    let scope = format!(
+        "/subscriptions/{}",
+        fx["subscriptions"][0]["subscriptionId"].as_str().unwrap()
+    );
+    let assignments = call(
+        da_list_lighthouse_assignments,
+        &base(json!({ "scope": scope, "includeDefinition": true })),
+    );
+    let list = assignments["assignments"].as_array().unwrap();
+    println!(
+        "7. Azure Lighthouse: {} registration assignments on {scope}",
+        list.len()
+    );
+    for a in list {
+        let d = &a["properties"]["registrationDefinition"]["properties"];
+        println!(
+            "     {} managed by {} ({})",
+            a["name"].as_str().unwrap(),
+            d["managedByTenantName"].as_str().unwrap_or("?"),
+            d["registrationDefinitionName"].as_str().unwrap_or("")
+        );
+    }
+    let gone = call(
+        da_remove_lighthouse_assignment,
+        &base(json!({ "assignmentId": list[0]["id"], "wait": true })),
+    );
+    println!(
+        "8. Removed Lighthouse assignment {}: {}",
+        list[0]["name"].as_str().unwrap(),
+        gone["status"].as_str().unwrap()
+    );
+
+    let stats = emu.stats();
+    println!(
+        "\nThe emulator served {} service requests and {} token requests.",
+        stats["serviceRequests"], stats["tokenRequests"]
+    );
+    let _ = std::fs::remove_file(journal);
+}

@@ -1,0 +1,329 @@
+// DelegatedAdmin.Native.cs: the P/Invoke binding of the delegated_admin native library (docs/api.md).
+//
+// One file, framework-only (System and System.Runtime.InteropServices), C# 5 syntax, so that:
+//   * Windows PowerShell 5.1's Add-Type (CodeDom, C# 5) and PowerShell 7's Add-Type (Roslyn) compile it;
+//   * a C# program compiles the very same file (mcs, csc, dotnet) beside its own code;
+//   * it never conflicts with the Microsoft.Graph or Az modules' assemblies loaded in the same session.
+//
+// Functions: those of include/delegated_admin.h (docs/api.md): the ten of the core C ABI, plus the DAP cleanup
+// plan/apply and the job interface (start, poll, cancel, result, free) for long-running calls.
+//
+// Memory: every da_* function except da_version returns a char* owned by the caller. It is declared as IntPtr
+// (never string, so .NET's marshaller never frees Rust memory with the wrong allocator), copied as UTF-8 up to
+// its NUL, and freed exactly once with da_string_free in a finally block. da_version returns a static string
+// that is never freed. Requests go in as UTF-8, NUL-terminated byte arrays; a null array passes a NULL pointer.
+//
+// Library name: DllImport needs a constant. C# programs keep "delegated_admin" and the runtime finds
+// libdelegated_admin.so / libdelegated_admin.dylib / delegated_admin.dll by name (LD_LIBRARY_PATH,
+// DYLD_LIBRARY_PATH, PATH or the executable's folder). The PowerShell module replaces the "delegated_admin"
+// literal below with the absolute path of the library it resolved before it calls Add-Type.
+//
+// Threads: every method may be called from any number of threads at once; calls block until the operation ends.
+
+using System;
+using System.Runtime.InteropServices;
+using System.Text;
+
+namespace DelegatedAdmin.Interop
+{
+    /// <summary>The raw C ABI. Use <see cref="DelegatedAdminNative"/> instead: it owns the memory rules.</summary>
+    internal static class UnsafeNativeMethods
+    {
+        internal const string LibraryName = "delegated_admin";
+
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern IntPtr da_version();
+
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern IntPtr da_acquire_token(byte[] requestJson);
+
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern IntPtr da_start_device_code(byte[] requestJson);
+
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern IntPtr da_poll_device_code(byte[] requestJson);
+
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern IntPtr da_list_delegated_admin_customers(byte[] requestJson);
+
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern IntPtr da_remove_dap_relationship(byte[] requestJson);
+
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern IntPtr da_update_delegated_admin_relationship(byte[] requestJson);
+
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern IntPtr da_list_lighthouse_assignments(byte[] requestJson);
+
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern IntPtr da_remove_lighthouse_assignment(byte[] requestJson);
+
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern IntPtr da_plan_dap_cleanup(byte[] requestJson);
+
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern IntPtr da_apply_dap_cleanup(byte[] requestJson);
+
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern IntPtr da_job_start(byte[] requestJson);
+
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern IntPtr da_job_poll(byte[] requestJson);
+
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern IntPtr da_job_cancel(byte[] requestJson);
+
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern IntPtr da_job_result(byte[] requestJson);
+
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern IntPtr da_job_free(byte[] requestJson);
+
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern void da_string_free(IntPtr s);
+    }
+
+    internal delegate IntPtr NativeJsonFunction(byte[] requestJson);
+
+    /// <summary>
+    /// Safe entry points: JSON text in, JSON envelope text out
+    /// (<c>{"ok":true,"result":{...},"correlationId":"..."}</c> or <c>{"ok":false,"error":{...}}</c>).
+    /// </summary>
+    public static class DelegatedAdminNative
+    {
+        private static readonly UTF8Encoding StrictUtf8 = new UTF8Encoding(false, true);
+        private static readonly UTF8Encoding LenientUtf8 = new UTF8Encoding(false, false);
+
+        /// <summary>The library this type was compiled against: a bare name, or the absolute path the module filled in.</summary>
+        public static string LibraryPath
+        {
+            get { return UnsafeNativeMethods.LibraryName; }
+        }
+
+        /// <summary>The names of the JSON functions <see cref="Invoke"/> accepts.</summary>
+        public static string[] FunctionNames
+        {
+            get
+            {
+                return new string[]
+                {
+                    "da_acquire_token",
+                    "da_start_device_code",
+                    "da_poll_device_code",
+                    "da_list_delegated_admin_customers",
+                    "da_remove_dap_relationship",
+                    "da_update_delegated_admin_relationship",
+                    "da_list_lighthouse_assignments",
+                    "da_remove_lighthouse_assignment",
+                    "da_plan_dap_cleanup",
+                    "da_apply_dap_cleanup",
+                    "da_job_start",
+                    "da_job_poll",
+                    "da_job_cancel",
+                    "da_job_result",
+                    "da_job_free"
+                };
+            }
+        }
+
+        /// <summary>The library's version (da_version). The returned static string is not freed.</summary>
+        public static string Version()
+        {
+            IntPtr p = UnsafeNativeMethods.da_version();
+            return CopyUtf8(p);
+        }
+
+        /// <summary>
+        /// Calls the native function <paramref name="functionName"/> (with or without its "da_" prefix) with
+        /// <paramref name="requestJson"/> and returns the envelope. A null request passes a NULL pointer.
+        /// </summary>
+        public static string Invoke(string functionName, string requestJson)
+        {
+            return Call(Resolve(functionName), requestJson);
+        }
+
+        /// <summary>Calls <paramref name="functionName"/> with raw bytes (tests: invalid UTF-8, NULL). The array should end with a 0 byte.</summary>
+        public static string InvokeRaw(string functionName, byte[] requestBytes)
+        {
+            return CallRaw(Resolve(functionName), requestBytes);
+        }
+
+        public static string AcquireToken(string requestJson) { return Call(UnsafeNativeMethods.da_acquire_token, requestJson); }
+
+        public static string StartDeviceCode(string requestJson) { return Call(UnsafeNativeMethods.da_start_device_code, requestJson); }
+
+        public static string PollDeviceCode(string requestJson) { return Call(UnsafeNativeMethods.da_poll_device_code, requestJson); }
+
+        public static string ListDelegatedAdminCustomers(string requestJson) { return Call(UnsafeNativeMethods.da_list_delegated_admin_customers, requestJson); }
+
+        public static string RemoveDapRelationship(string requestJson) { return Call(UnsafeNativeMethods.da_remove_dap_relationship, requestJson); }
+
+        public static string UpdateDelegatedAdminRelationship(string requestJson) { return Call(UnsafeNativeMethods.da_update_delegated_admin_relationship, requestJson); }
+
+        public static string ListLighthouseAssignments(string requestJson) { return Call(UnsafeNativeMethods.da_list_lighthouse_assignments, requestJson); }
+
+        public static string RemoveLighthouseAssignment(string requestJson) { return Call(UnsafeNativeMethods.da_remove_lighthouse_assignment, requestJson); }
+
+        /// <summary>Plans a DAP cleanup (blocking). For progress and cancellation use <see cref="JobStart"/> with "operation": "planDapCleanup".</summary>
+        public static string PlanDapCleanup(string requestJson) { return Call(UnsafeNativeMethods.da_plan_dap_cleanup, requestJson); }
+
+        /// <summary>Applies a DAP cleanup plan (blocking). For progress and cancellation use <see cref="JobStart"/> with "operation": "applyDapCleanup".</summary>
+        public static string ApplyDapCleanup(string requestJson) { return Call(UnsafeNativeMethods.da_apply_dap_cleanup, requestJson); }
+
+        /// <summary>Starts a long-running operation as a job and returns {"jobId"} at once; nothing is ever called back.</summary>
+        public static string JobStart(string requestJson) { return Call(UnsafeNativeMethods.da_job_start, requestJson); }
+
+        /// <summary>A job's state, progress and the events since the last poll.</summary>
+        public static string JobPoll(string requestJson) { return Call(UnsafeNativeMethods.da_job_poll, requestJson); }
+
+        /// <summary>Asks a job to stop.</summary>
+        public static string JobCancel(string requestJson) { return Call(UnsafeNativeMethods.da_job_cancel, requestJson); }
+
+        /// <summary>A finished job's own envelope (optionally waiting "waitSeconds").</summary>
+        public static string JobResult(string requestJson) { return Call(UnsafeNativeMethods.da_job_result, requestJson); }
+
+        /// <summary>Releases a job (cancelling it if it still runs).</summary>
+        public static string JobFree(string requestJson) { return Call(UnsafeNativeMethods.da_job_free, requestJson); }
+
+        /// <summary>UTF-8 bytes of <paramref name="s"/> followed by one NUL; null gives null (a NULL pointer).</summary>
+        public static byte[] ToUtf8NulTerminated(string s)
+        {
+            if (s == null)
+            {
+                return null;
+            }
+            if (s.IndexOf('\0') >= 0)
+            {
+                throw new ArgumentException("The request contains a NUL character, which a C string cannot carry; JSON escapes it as \\u0000.", "s");
+            }
+            // Strict: a lone UTF-16 surrogate throws instead of being silently replaced.
+            int length = StrictUtf8.GetByteCount(s);
+            byte[] bytes = new byte[length + 1];
+            StrictUtf8.GetBytes(s, 0, s.Length, bytes, 0);
+            bytes[length] = 0;
+            return bytes;
+        }
+
+        private static NativeJsonFunction Resolve(string functionName)
+        {
+            if (functionName == null)
+            {
+                throw new ArgumentNullException("functionName");
+            }
+            string name = functionName.StartsWith("da_", StringComparison.Ordinal) ? functionName : "da_" + functionName;
+            switch (name)
+            {
+                case "da_acquire_token": return UnsafeNativeMethods.da_acquire_token;
+                case "da_start_device_code": return UnsafeNativeMethods.da_start_device_code;
+                case "da_poll_device_code": return UnsafeNativeMethods.da_poll_device_code;
+                case "da_list_delegated_admin_customers": return UnsafeNativeMethods.da_list_delegated_admin_customers;
+                case "da_remove_dap_relationship": return UnsafeNativeMethods.da_remove_dap_relationship;
+                case "da_update_delegated_admin_relationship": return UnsafeNativeMethods.da_update_delegated_admin_relationship;
+                case "da_list_lighthouse_assignments": return UnsafeNativeMethods.da_list_lighthouse_assignments;
+                case "da_remove_lighthouse_assignment": return UnsafeNativeMethods.da_remove_lighthouse_assignment;
+                case "da_plan_dap_cleanup": return UnsafeNativeMethods.da_plan_dap_cleanup;
+                case "da_apply_dap_cleanup": return UnsafeNativeMethods.da_apply_dap_cleanup;
+                case "da_job_start": return UnsafeNativeMethods.da_job_start;
+                case "da_job_poll": return UnsafeNativeMethods.da_job_poll;
+                case "da_job_cancel": return UnsafeNativeMethods.da_job_cancel;
+                case "da_job_result": return UnsafeNativeMethods.da_job_result;
+                case "da_job_free": return UnsafeNativeMethods.da_job_free;
+                default:
+                    throw new ArgumentException("Unknown native function '" + functionName + "'. Known: " + string.Join(", ", FunctionNames) + ".", "functionName");
+            }
+        }
+
+        private static string Call(NativeJsonFunction function, string requestJson)
+        {
+            return CallRaw(function, ToUtf8NulTerminated(requestJson));
+        }
+
+        private static string CallRaw(NativeJsonFunction function, byte[] requestBytes)
+        {
+            IntPtr result = IntPtr.Zero;
+            try
+            {
+                result = function(requestBytes);
+                if (result == IntPtr.Zero)
+                {
+                    // The contract says never NULL; report it instead of crashing the host.
+                    return "{\"ok\":false,\"error\":{\"kind\":\"internal\",\"message\":\"the native library returned NULL\",\"status\":null,\"code\":null,\"correlationId\":null,\"requestId\":null,\"retryAfterSeconds\":null}}";
+                }
+                return CopyUtf8(result);
+            }
+            finally
+            {
+                if (result != IntPtr.Zero)
+                {
+                    UnsafeNativeMethods.da_string_free(result);
+                }
+            }
+        }
+
+        /// <summary>Copies a NUL-terminated UTF-8 C string (without freeing it).</summary>
+        private static string CopyUtf8(IntPtr p)
+        {
+            if (p == IntPtr.Zero)
+            {
+                return null;
+            }
+            int length = 0;
+            while (Marshal.ReadByte(p, length) != 0)
+            {
+                length++;
+            }
+            if (length == 0)
+            {
+                return string.Empty;
+            }
+            byte[] bytes = new byte[length];
+            Marshal.Copy(p, bytes, 0, length);
+            return LenientUtf8.GetString(bytes);
+        }
+    }
+
+    /// <summary>
+    /// A failed call's error envelope as an exception: the PowerShell module throws it inside its ErrorRecords,
+    /// and C# programs may throw it too. Every property mirrors a field of the envelope's "error" object.
+    /// </summary>
+    public class DelegatedAdminException : Exception
+    {
+        private readonly string kind;
+        private readonly int? status;
+        private readonly string code;
+        private readonly string correlationId;
+        private readonly string requestId;
+        private readonly int? retryAfterSeconds;
+        private readonly string serviceMessage;
+
+        public DelegatedAdminException(string message, string kind, int? status, string code, string correlationId, string requestId, int? retryAfterSeconds, string serviceMessage)
+            : base(message)
+        {
+            this.kind = kind;
+            this.status = status;
+            this.code = code;
+            this.correlationId = correlationId;
+            this.requestId = requestId;
+            this.retryAfterSeconds = retryAfterSeconds;
+            this.serviceMessage = serviceMessage;
+        }
+
+        /// <summary>invalid_request, unauthorized, forbidden, not_found, conflict, throttled, server_error, network, timeout or internal.</summary>
+        public string Kind { get { return kind; } }
+
+        /// <summary>The HTTP status, when a response was received.</summary>
+        public int? Status { get { return status; } }
+
+        /// <summary>The service's own error code, when it sent one.</summary>
+        public string Code { get { return code; } }
+
+        public string CorrelationId { get { return correlationId; } }
+
+        public string RequestId { get { return requestId; } }
+
+        public int? RetryAfterSeconds { get { return retryAfterSeconds; } }
+
+        /// <summary>The error's message field as the library returned it.</summary>
+        public string ServiceMessage { get { return serviceMessage; } }
+    }
+}

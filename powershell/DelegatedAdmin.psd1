@@ -1,0 +1,33 @@
+@{
+    RootModule           = 'DelegatedAdmin.psm1'
+    ModuleVersion        = '0.1.0'
+    GUID                 = 'ada745b2-be23-4ade-8358-c1e6ee700bca'
+    Author               = 'The delegated-admin contributors'
+    CompanyName          = 'Community'
+    Copyright            = '(c) The delegated-admin contributors. MIT License.'
+    Description          = 'Find and clean up the delegated admin access a Microsoft partner holds over customer tenants: list delegated admin customers, remove inactive DAP relationships, update delegated admin relationships, and list and remove Azure Lighthouse assignments. Works beside Connect-MgGraph; calls a native library (no managed dependencies).'
+    CompatiblePSEditions = @('Desktop', 'Core')
+    PowerShellVersion    = '5.1'
+    FormatsToProcess     = @('DelegatedAdmin.Format.ps1xml')
+    FunctionsToExport    = @(
+        'Connect-DelegatedAdmin'
+        'Disconnect-DelegatedAdmin'
+        'Get-DelegatedAdminContext'
+        'Get-DelegatedAdminCustomer'
+        'Get-DelegatedAdminLighthouseAssignment'
+        'Get-DelegatedAdminToken'
+        'Remove-DelegatedAdminDapRelationship'
+        'Remove-DelegatedAdminLighthouseAssignment'
+        'Set-DelegatedAdminRelationship'
+    )
+    CmdletsToExport      = @()
+    AliasesToExport      = @()
+    VariablesToExport    = @()
+    PrivateData          = @{
+        PSData = @{
+            Tags         = @('PartnerCenter', 'CSP', 'DAP', 'GDAP', 'DelegatedAdmin', 'Lighthouse', 'AzureLighthouse', 'CloudCockpit', 'MSP', 'Security', 'PSEdition_Desktop', 'PSEdition_Core', 'Windows', 'Linux', 'MacOS')
+            LicenseUri   = 'https://opensource.org/licenses/MIT'
+            ReleaseNotes = 'First release: connect (client secret, credential, refresh token, device code, access token), list delegated admin customers, remove DAP relationships, update delegated admin relationships, list and remove Azure Lighthouse assignments.'
+        }
+    }
+}

@@ -1,0 +1,195 @@
+function Invoke-DelegatedAdminNative {
+    <#
+    .SYNOPSIS
+    Hashtable in, native call, result object out, or an ErrorRecord thrown: the one door to the native library.
+
+    .DESCRIPTION
+    1. Adds the common fields from the connection: auth (the only place where SecureStrings become plain text,
+       just for the JSON), endpoint of the operation's service, authority, correlationId (a new GUID, so that
+       -Verbose can show it before the call), timeoutSeconds and maxRetries.
+    2. Serializes with ConvertTo-Json -Depth 10 -Compress and calls the native function through
+       [DelegatedAdmin.Interop.DelegatedAdminNative]::Invoke (UTF-8 in, UTF-8 out, always freed).
+    3. Parses the envelope; returns "result" when ok is true, otherwise throws the ErrorRecord built by
+       ConvertTo-DelegatedAdminErrorRecord (callers write it as terminating or non-terminating).
+    -Verbose shows the operation, the HTTP method, the service host and the correlation id; never a secret.
+
+    .PARAMETER Operation
+    The native function (da_...).
+
+    .PARAMETER Request
+    The operation's own fields (camelCase keys, as in docs/api.md).
+
+    .PARAMETER Connection
+    The connection to use instead of the module's (Connect-DelegatedAdmin validates before it stores one).
+
+    .PARAMETER TargetObject
+    What the call is about (customer id, assignment id); it becomes the ErrorRecord's TargetObject.
+
+    .OUTPUTS
+    PSCustomObject. The envelope's result.
+    #>
+    [CmdletBinding()]
+    [OutputType([pscustomobject])]
+    param(
+        [Parameter(Mandatory = $true)]
+        [ValidateSet('da_acquire_token', 'da_start_device_code', 'da_poll_device_code', 'da_list_delegated_admin_customers',
+            'da_remove_dap_relationship', 'da_update_delegated_admin_relationship', 'da_list_lighthouse_assignments',
+            'da_remove_lighthouse_assignment')]
+        [string] $Operation,
+
+        [Parameter()]
+        [System.Collections.IDictionary] $Request = @{},
+
+        [Parameter()]
+        [object] $Connection,
+
+        [Parameter()]
+        [object] $TargetObject
+    )
+
+    # What each operation talks to: the service whose endpoint it uses, and the HTTP method, for -Verbose.
+    $operations = @{
+        'da_acquire_token'                       = @{ Service = 'Identity'; Method = 'POST'; Auth = $true }
+        'da_start_device_code'                   = @{ Service = 'Identity'; Method = 'POST'; Auth = $false }
+        'da_poll_device_code'                    = @{ Service = 'Identity'; Method = 'POST'; Auth = $false }
+        'da_list_delegated_admin_customers'      = @{ Service = 'CustomerAdmin'; Method = 'GET'; Auth = $true }
+        'da_remove_dap_relationship'             = @{ Service = 'PartnerCenter'; Method = 'PATCH'; Auth = $true }
+        'da_update_delegated_admin_relationship' = @{ Service = 'CloudCockpit'; Method = 'PATCH'; Auth = $true }
+        'da_list_lighthouse_assignments'         = @{ Service = 'ResourceManager'; Method = 'GET'; Auth = $true }
+        'da_remove_lighthouse_assignment'        = @{ Service = 'ResourceManager'; Method = 'DELETE'; Auth = $true }
+    }
+    $info = $operations[$Operation]
+
+    if (-not $PSBoundParameters.ContainsKey('Connection')) {
+        $Connection = $script:DelegatedAdminConnection
+    }
+    if ($info.Auth -and $null -eq $Connection) {
+        $record = ConvertTo-DelegatedAdminErrorRecord -Message 'Not connected. Run Connect-DelegatedAdmin first (for example Connect-DelegatedAdmin -TenantId <partner tenant> -ClientId <app id> -ClientSecret (Read-Host -AsSecureString)).' -ErrorId 'DelegatedAdmin.NotConnected' -Category InvalidOperation -TargetObject $TargetObject
+        throw $record
+    }
+
+    $correlationId = [guid]::NewGuid().ToString()
+    $body = [ordered]@{}
+    foreach ($key in $Request.Keys) {
+        $body[$key] = $Request[$key]
+    }
+
+    $serviceUrl = $null
+    if ($null -ne $Connection) {
+        if ($info.Service -eq 'Identity') {
+            $serviceUrl = $Connection.Authority
+        }
+        else {
+            $serviceUrl = $Connection.Endpoints[$info.Service]
+            if (-not [string]::IsNullOrEmpty($serviceUrl)) {
+                $body['endpoint'] = $serviceUrl
+            }
+        }
+        if (-not [string]::IsNullOrEmpty($Connection.Authority) -and -not $body.Contains('authority')) {
+            $body['authority'] = $Connection.Authority
+        }
+        if ($null -ne $Connection.TimeoutSeconds) {
+            $body['timeoutSeconds'] = $Connection.TimeoutSeconds
+        }
+        if ($null -ne $Connection.MaxRetries) {
+            $body['maxRetries'] = $Connection.MaxRetries
+        }
+    }
+    elseif ($body.Contains('authority')) {
+        $serviceUrl = [string]$body['authority']
+    }
+    if ([string]::IsNullOrEmpty($serviceUrl)) {
+        $serviceUrl = Get-DelegatedAdminDefaultEndpoint -Service $info.Service
+    }
+    $body['correlationId'] = $correlationId
+
+    $serviceHost = $serviceUrl
+    $uri = $null
+    if ([Uri]::TryCreate($serviceUrl, [UriKind]::Absolute, [ref]$uri)) {
+        $serviceHost = $uri.Authority
+    }
+    Write-Verbose ('{0}: {1} {2} (correlation id {3})' -f $Operation, $info.Method, $serviceHost, $correlationId)
+
+    $auth = $null
+    $json = $null
+    $envelopeJson = $null
+    $started = [DateTime]::UtcNow
+    try {
+        if ($info.Auth) {
+            $auth = [ordered]@{}
+            switch ($Connection.AuthKind) {
+                'AccessToken' {
+                    $auth['accessToken'] = ConvertFrom-DelegatedAdminSecureString -SecureString $Connection.AccessToken
+                }
+                'ClientSecret' {
+                    $auth['tenantId'] = $Connection.TenantId
+                    $auth['clientId'] = $Connection.ClientId
+                    $auth['clientSecret'] = ConvertFrom-DelegatedAdminSecureString -SecureString $Connection.ClientSecret
+                }
+                default {
+                    # RefreshToken and DeviceCode connections both use the refresh token grant.
+                    $auth['tenantId'] = $Connection.TenantId
+                    $auth['clientId'] = $Connection.ClientId
+                    $auth['refreshToken'] = ConvertFrom-DelegatedAdminSecureString -SecureString $Connection.RefreshToken
+                    if ($null -ne $Connection.ClientSecret) {
+                        $auth['clientSecret'] = ConvertFrom-DelegatedAdminSecureString -SecureString $Connection.ClientSecret
+                    }
+                }
+            }
+            $body['auth'] = $auth
+        }
+
+        $json = ConvertTo-Json -InputObject $body -Depth 10 -Compress
+
+        try {
+            $envelopeJson = [DelegatedAdmin.Interop.DelegatedAdminNative]::Invoke($Operation, $json)
+        }
+        catch {
+            $inner = $_.Exception
+            while ($null -ne $inner.InnerException) {
+                $inner = $inner.InnerException
+            }
+            $record = ConvertTo-DelegatedAdminErrorRecord -Message ('Calling {0} in the native library failed: {1}' -f $Operation, $inner.Message) -ErrorId 'DelegatedAdmin.NativeCallFailed' -Category ResourceUnavailable -TargetObject $TargetObject -Exception $inner
+            throw $record
+        }
+    }
+    finally {
+        # Drop every plain-text copy of a secret as soon as the call returns.
+        if ($null -ne $auth) {
+            $auth.Clear()
+        }
+        if ($body.Contains('auth')) {
+            $body.Remove('auth')
+        }
+        $auth = $null
+        $json = $null
+    }
+
+    $elapsed = [int]([DateTime]::UtcNow - $started).TotalMilliseconds
+    try {
+        $envelope = ConvertFrom-Json -InputObject $envelopeJson -ErrorAction Stop
+    }
+    catch {
+        $record = ConvertTo-DelegatedAdminErrorRecord -Message ('{0} returned text that is not JSON: {1}' -f $Operation, $_.Exception.Message) -ErrorId 'DelegatedAdmin.InvalidEnvelope' -Category InvalidResult -TargetObject $TargetObject -Exception $_.Exception
+        throw $record
+    }
+
+    $echoedCorrelationId = Get-DelegatedAdminProperty -InputObject $envelope -Name 'correlationId'
+    if ($null -eq $echoedCorrelationId) {
+        $echoedCorrelationId = $correlationId
+    }
+
+    if ((Get-DelegatedAdminProperty -InputObject $envelope -Name 'ok') -eq $true) {
+        Write-Verbose ('{0}: succeeded in {1} ms (correlation id {2})' -f $Operation, $elapsed, $echoedCorrelationId)
+        $result = Get-DelegatedAdminProperty -InputObject $envelope -Name 'result'
+        return $result
+    }
+
+    $nativeError = Get-DelegatedAdminProperty -InputObject $envelope -Name 'error'
+    if ($null -eq $nativeError) {
+        $nativeError = [pscustomobject]@{ kind = 'internal'; message = 'The native library returned an envelope with neither result nor error.'; correlationId = $echoedCorrelationId }
+    }
+    Write-Verbose ('{0}: failed with {1} in {2} ms (correlation id {3})' -f $Operation, (Get-DelegatedAdminProperty -InputObject $nativeError -Name 'kind'), $elapsed, $echoedCorrelationId)
+    $record = ConvertTo-DelegatedAdminErrorRecord -NativeError $nativeError -Operation $Operation -TargetObject $TargetObject
+    throw $record
+}

@@ -1,0 +1,58 @@
+function Get-DelegatedAdminContext {
+    <#
+    .SYNOPSIS
+    Shows the current DelegatedAdmin connection: tenant, client, authentication kind and endpoints.
+
+    .DESCRIPTION
+    Returns nothing when not connected (like Get-MgContext). Never returns a secret: it only says which kind of
+    credential is in use. Endpoints the connection does not override show the public default the native library
+    uses.
+
+    .EXAMPLE
+    Get-DelegatedAdminContext
+
+    TenantId        : 7c4b... ClientId : 6f1a... AuthKind : RefreshToken ...
+
+    .EXAMPLE
+    if (-not (Get-DelegatedAdminContext)) { Connect-DelegatedAdmin -DeviceCode -ClientId $appId }
+
+    .OUTPUTS
+    DelegatedAdmin.Context
+    #>
+    [CmdletBinding()]
+    [OutputType('DelegatedAdmin.Context')]
+    param()
+
+    $connection = $script:DelegatedAdminConnection
+    if ($null -eq $connection) {
+        return
+    }
+
+    $shown = @{}
+    foreach ($service in @('PartnerCenter', 'CustomerAdmin', 'CloudCockpit', 'ResourceManager')) {
+        $value = $connection.Endpoints[$service]
+        if ([string]::IsNullOrEmpty($value)) {
+            $value = Get-DelegatedAdminDefaultEndpoint -Service $service
+        }
+        $shown[$service] = $value
+    }
+
+    [pscustomobject]@{
+        PSTypeName              = 'DelegatedAdmin.Context'
+        TenantId                = $connection.TenantId
+        ClientId                = $connection.ClientId
+        AuthKind                = $connection.AuthKind
+        TenantSource            = $connection.TenantSource
+        Authority               = $connection.Authority
+        PartnerCenterEndpoint   = $shown['PartnerCenter']
+        CustomerAdminEndpoint   = $shown['CustomerAdmin']
+        CloudCockpitEndpoint    = $shown['CloudCockpit']
+        ResourceManagerEndpoint = $shown['ResourceManager']
+        TimeoutSeconds          = $connection.TimeoutSeconds
+        MaxRetries              = $connection.MaxRetries
+        Scope                   = $connection.Scope
+        ConnectedAt             = $connection.ConnectedAt
+        LibraryPath             = $script:DelegatedAdminLibraryPath
+        LibraryVersion          = $script:DelegatedAdminLibraryVersion
+    }
+}

@@ -1,0 +1,527 @@
+#Requires -Version 5.1
+# Pester 5 tests of the DelegatedAdmin module against the emulator (target/debug/da-emulator) and the native
+# library of target/debug. Run them with tests/powershell/run.sh (which builds the workspace first), or:
+#   $env:DELEGATED_ADMIN_LIBRARY = "$PWD/target/debug/libdelegated_admin.so"
+#   Invoke-Pester -Path tests/powershell -Output Detailed
+
+BeforeAll {
+    $RepoRoot = (Resolve-Path -LiteralPath (Join-Path -Path $PSScriptRoot -ChildPath '../..')).ProviderPath
+    $targetDir = Join-Path -Path $RepoRoot -ChildPath 'target'
+    if (-not [string]::IsNullOrEmpty($env:CARGO_TARGET_DIR)) {
+        $targetDir = $env:CARGO_TARGET_DIR
+    }
+    $debugDir = Join-Path -Path $targetDir -ChildPath 'debug'
+
+    $onWindows = $true
+    $onMac = $false
+    if ($PSVersionTable.PSEdition -eq 'Core') {
+        $onWindows = [bool](Get-Variable -Name 'IsWindows' -ValueOnly -ErrorAction SilentlyContinue)
+        $onMac = [bool](Get-Variable -Name 'IsMacOS' -ValueOnly -ErrorAction SilentlyContinue)
+    }
+    $libraryName = 'libdelegated_admin.so'
+    $emulatorName = 'da-emulator'
+    if ($onWindows) {
+        $libraryName = 'delegated_admin.dll'
+        $emulatorName = 'da-emulator.exe'
+    }
+    elseif ($onMac) {
+        $libraryName = 'libdelegated_admin.dylib'
+    }
+    $LibraryPath = Join-Path -Path $debugDir -ChildPath $libraryName
+    $emulatorPath = Join-Path -Path $debugDir -ChildPath $emulatorName
+    foreach ($path in @($LibraryPath, $emulatorPath)) {
+        if (-not (Test-Path -LiteralPath $path)) {
+            throw "$path is missing: run 'cargo build --workspace' first."
+        }
+    }
+
+    # The emulator on a free port; 250 customers so that listing takes three pages.
+    $startInfo = New-Object -TypeName System.Diagnostics.ProcessStartInfo
+    $startInfo.FileName = $emulatorPath
+    $startInfo.Arguments = '--port 0 --customers 250'
+    $startInfo.UseShellExecute = $false
+    $startInfo.RedirectStandardOutput = $true
+    $Emulator = [System.Diagnostics.Process]::Start($startInfo)
+    $line = $Emulator.StandardOutput.ReadLine()
+    if ($line -notmatch '^listening on (\S+)') {
+        throw "The emulator did not print 'listening on URL' (got '$line')."
+    }
+    $Url = $Matches[1].TrimEnd('/')
+
+    # The emulator answers application/json without a charset; Windows PowerShell 5.1's Invoke-RestMethod would
+    # then decode it as ISO-8859-1, so read it as UTF-8 explicitly.
+    function Get-EmulatorJson {
+        param([string] $Path)
+        $client = New-Object -TypeName System.Net.WebClient
+        try {
+            $client.Encoding = [System.Text.Encoding]::UTF8
+            $client.DownloadString("$Url$Path") | ConvertFrom-Json
+        }
+        finally {
+            $client.Dispose()
+        }
+    }
+
+    $Fixtures = Get-EmulatorJson -Path '/_emulator/fixtures'
+    $Secret = ConvertTo-SecureString -String $Fixtures.clientSecret -AsPlainText -Force
+
+    $env:DELEGATED_ADMIN_LIBRARY = $LibraryPath
+    Import-Module -Name (Join-Path -Path $RepoRoot -ChildPath 'powershell/DelegatedAdmin.psd1') -Force -ErrorAction Stop
+
+    function Connect-Emulator {
+        Connect-DelegatedAdmin -Endpoint $Url -TenantId $Fixtures.tenantId -ClientId $Fixtures.clientId -ClientSecret $Secret
+    }
+
+    function Get-EmulatorCustomer {
+        param([string] $Id)
+        Get-EmulatorJson -Path "/_emulator/customers/$Id"
+    }
+
+    function Get-EmulatorFixture {
+        Get-EmulatorJson -Path '/_emulator/fixtures'
+    }
+
+    Connect-Emulator
+}
+
+AfterAll {
+    if (Get-Module -Name DelegatedAdmin) {
+        Disconnect-DelegatedAdmin
+        Remove-Module -Name DelegatedAdmin -Force
+    }
+    if ($null -ne $Emulator -and -not $Emulator.HasExited) {
+        $Emulator.Kill()
+        $Emulator.WaitForExit(5000) | Out-Null
+    }
+}
+
+Describe 'The module' {
+    It 'exports exactly the functions of its manifest' {
+        $manifest = Import-PowerShellDataFile -Path (Join-Path -Path $RepoRoot -ChildPath 'powershell/DelegatedAdmin.psd1')
+        $exported = @((Get-Module -Name DelegatedAdmin).ExportedFunctions.Keys | Sort-Object)
+        $exported | Should -Be @($manifest.FunctionsToExport | Sort-Object)
+        (Get-Module -Name DelegatedAdmin).ExportedCmdlets.Count | Should -Be 0
+        (Get-Module -Name DelegatedAdmin).ExportedAliases.Count | Should -Be 0
+    }
+
+    It 'documents every command with a synopsis and an example' {
+        foreach ($command in (Get-Command -Module DelegatedAdmin)) {
+            $help = Get-Help -Name $command.Name -Full
+            $help.Synopsis | Should -Not -BeNullOrEmpty -Because $command.Name
+            @($help.Examples.Example).Count | Should -BeGreaterThan 0 -Because $command.Name
+        }
+    }
+
+    It 'asks for confirmation before every removal (ConfirmImpact High)' {
+        foreach ($name in @('Remove-DelegatedAdminDapRelationship', 'Remove-DelegatedAdminLighthouseAssignment')) {
+            $binding = (Get-Command -Name $name).ScriptBlock.Attributes | Where-Object { $_ -is [System.Management.Automation.CmdletBindingAttribute] }
+            $binding.SupportsShouldProcess | Should -BeTrue
+            $binding.ConfirmImpact | Should -Be 'High'
+        }
+    }
+
+    It 'loads the native library from DELEGATED_ADMIN_LIBRARY and reports its version' {
+        [DelegatedAdmin.Interop.DelegatedAdminNative]::LibraryPath | Should -Be $LibraryPath
+        [DelegatedAdmin.Interop.DelegatedAdminNative]::Version() | Should -Match '^\d+\.\d+\.\d+'
+        (Get-DelegatedAdminContext).LibraryVersion | Should -Match '^\d+\.\d+\.\d+'
+    }
+
+    It 'reuses the loaded binding when imported again' {
+        { Import-Module -Name (Join-Path -Path $RepoRoot -ChildPath 'powershell/DelegatedAdmin.psd1') -Force -ErrorAction Stop -WarningAction Stop } | Should -Not -Throw
+        Connect-Emulator
+        (Get-DelegatedAdminCustomer -Top 1 | Measure-Object).Count | Should -Be 1
+    }
+
+    It 'names the path it tried when the library is missing' {
+        InModuleScope DelegatedAdmin {
+            $saved = $env:DELEGATED_ADMIN_LIBRARY
+            try {
+                $env:DELEGATED_ADMIN_LIBRARY = Join-Path -Path ([System.IO.Path]::GetTempPath()) -ChildPath 'no-such-dir/libdelegated_admin.so'
+                $failure = { Resolve-DelegatedAdminLibraryPath } | Should -Throw -PassThru
+                $failure.Exception.Message | Should -BeLike '*no-such-dir*libdelegated_admin.so*'
+                $failure.FullyQualifiedErrorId | Should -BeLike 'DelegatedAdmin.LibraryNotFound*'
+
+                $env:DELEGATED_ADMIN_LIBRARY = $null
+                $platform = Get-DelegatedAdminPlatform
+                $platform.Supported | Should -BeTrue
+                $expected = Join-Path -Path (Join-Path -Path (Join-Path -Path $script:DelegatedAdminModuleRoot -ChildPath 'runtimes') -ChildPath $platform.Rid) -ChildPath 'native'
+                $besideModule = Join-Path -Path $expected -ChildPath $platform.FileName
+                if (-not (Test-Path -LiteralPath $besideModule)) {
+                    $failure = { Resolve-DelegatedAdminLibraryPath } | Should -Throw -PassThru
+                    $failure.Exception.Message | Should -BeLike ('*' + $besideModule + '*')
+                    $failure.Exception.Message | Should -BeLike '*DELEGATED_ADMIN_LIBRARY*'
+                }
+            }
+            finally {
+                $env:DELEGATED_ADMIN_LIBRARY = $saved
+            }
+        }
+    }
+}
+
+Describe 'Connect-DelegatedAdmin' {
+    AfterEach {
+        Connect-Emulator
+    }
+
+    It 'connects with a client secret; the context shows no secret' {
+        Connect-DelegatedAdmin -Endpoint $Url -TenantId $Fixtures.tenantId -ClientId $Fixtures.clientId -ClientSecret $Secret -PassThru |
+            Should -Not -BeNullOrEmpty
+        $context = Get-DelegatedAdminContext
+        $context.PSObject.TypeNames | Should -Contain 'DelegatedAdmin.Context'
+        $context.TenantId | Should -Be $Fixtures.tenantId
+        $context.ClientId | Should -Be $Fixtures.clientId
+        $context.AuthKind | Should -Be 'ClientSecret'
+        $context.PartnerCenterEndpoint | Should -Be $Url
+        $context.ResourceManagerEndpoint | Should -Be $Url
+        $context.Authority | Should -Be $Url
+        ($context | Out-String) | Should -Not -Match ([regex]::Escape($Fixtures.clientSecret))
+        ($context | ConvertTo-Json) | Should -Not -Match ([regex]::Escape($Fixtures.clientSecret))
+    }
+
+    It 'connects with a PSCredential (user name = client id)' {
+        $credential = New-Object -TypeName System.Management.Automation.PSCredential -ArgumentList $Fixtures.clientId, $Secret
+        Connect-DelegatedAdmin -Endpoint $Url -TenantId $Fixtures.tenantId -Credential $credential
+        (Get-DelegatedAdminContext).ClientId | Should -Be $Fixtures.clientId
+        (Get-DelegatedAdminCustomer -Top 1 | Measure-Object).Count | Should -Be 1
+    }
+
+    It 'refuses a wrong client secret with an authentication error' {
+        $wrong = ConvertTo-SecureString -String 'wrong-secret' -AsPlainText -Force
+        $failure = { Connect-DelegatedAdmin -Endpoint $Url -TenantId $Fixtures.tenantId -ClientId $Fixtures.clientId -ClientSecret $wrong } |
+            Should -Throw -PassThru
+        $failure.CategoryInfo.Category | Should -Be 'AuthenticationError'
+        $failure.FullyQualifiedErrorId | Should -BeLike 'DelegatedAdmin.unauthorized*'
+        $failure.Exception.Kind | Should -Be 'unauthorized'
+        $failure.Exception.CorrelationId | Should -Not -BeNullOrEmpty
+        $failure.Exception.Message | Should -BeLike '*correlation id*'
+    }
+
+    It 'takes the tenant from Get-MgContext (Connect-MgGraph) when -TenantId is omitted' {
+        $tenant = $Fixtures.tenantId
+        # A stand-in for Microsoft.Graph.Authentication's Get-MgContext after Connect-MgGraph (global, as a module
+        # command would be; the tenant is baked in because the module's code cannot see this test's variables).
+        $body = [scriptblock]::Create("[pscustomobject]@{ TenantId = '$tenant'; Account = 'admin@contoso.onmicrosoft.com' }")
+        Set-Item -Path Function:\global:Get-MgContext -Value $body
+        try {
+            Connect-DelegatedAdmin -Endpoint $Url -ClientId $Fixtures.clientId -ClientSecret $Secret
+            $context = Get-DelegatedAdminContext
+            $context.TenantId | Should -Be $tenant
+            $context.TenantSource | Should -Be 'MgContext'
+        }
+        finally {
+            Remove-Item -Path Function:\Get-MgContext
+        }
+    }
+
+    It 'needs a tenant when there is no Microsoft Graph context' {
+        $failure = { Connect-DelegatedAdmin -Endpoint $Url -ClientId $Fixtures.clientId -ClientSecret $Secret } | Should -Throw -PassThru
+        $failure.CategoryInfo.Category | Should -Be 'InvalidArgument'
+        $failure.FullyQualifiedErrorId | Should -BeLike 'DelegatedAdmin.TenantIdRequired*'
+    }
+
+    It 'signs in with the device code flow, printing the message, then uses the refresh token' {
+        $approveUri = "$Url/_emulator/device/approve"
+        Mock -ModuleName DelegatedAdmin -CommandName Write-Host -MockWith {
+            $text = [string]$Object
+            if ($text -match 'enter the code (\S+)') {
+                $body = @{ userCode = $Matches[1] } | ConvertTo-Json -Compress
+                Invoke-RestMethod -Method Post -Uri $approveUri -ContentType 'application/json' -Body $body | Out-Null
+            }
+        }
+        Connect-DelegatedAdmin -Endpoint $Url -TenantId $Fixtures.tenantId -ClientId $Fixtures.clientId -DeviceCode
+        Should -Invoke -ModuleName DelegatedAdmin -CommandName Write-Host -Times 1 -Exactly -ParameterFilter { [string]$Object -like '*enter the code*' }
+        (Get-DelegatedAdminContext).AuthKind | Should -Be 'DeviceCode'
+        (Get-DelegatedAdminCustomer -Top 2 | Measure-Object).Count | Should -Be 2
+    }
+
+    It 'connects with a refresh token' {
+        $approveUri = "$Url/_emulator/device/approve"
+        Mock -ModuleName DelegatedAdmin -CommandName Write-Host -MockWith {
+            if ([string]$Object -match 'enter the code (\S+)') {
+                Invoke-RestMethod -Method Post -Uri $approveUri -ContentType 'application/json' -Body (@{ userCode = $Matches[1] } | ConvertTo-Json) | Out-Null
+            }
+        }
+        Connect-DelegatedAdmin -Endpoint $Url -TenantId $Fixtures.tenantId -ClientId $Fixtures.clientId -DeviceCode
+        $token = Get-DelegatedAdminToken -Scope 'https://api.partnercustomeradministration.microsoft.com/.default' -AsPlainText
+        $token.RefreshToken | Should -Not -BeNullOrEmpty
+        $refresh = ConvertTo-SecureString -String $token.RefreshToken -AsPlainText -Force
+        Connect-DelegatedAdmin -Endpoint $Url -TenantId $Fixtures.tenantId -ClientId $Fixtures.clientId -RefreshToken $refresh
+        (Get-DelegatedAdminContext).AuthKind | Should -Be 'RefreshToken'
+        (Get-DelegatedAdminCustomer -Top 1 | Measure-Object).Count | Should -Be 1
+    }
+
+    It 'connects with an access token' {
+        $token = Get-DelegatedAdminToken -Scope 'https://api.partnercustomeradministration.microsoft.com/.default'
+        $token.AccessToken | Should -BeOfType ([System.Security.SecureString])
+        Connect-DelegatedAdmin -Endpoint $Url -AccessToken $token.AccessToken
+        (Get-DelegatedAdminContext).AuthKind | Should -Be 'AccessToken'
+        (Get-DelegatedAdminCustomer -Top 3 | Measure-Object).Count | Should -Be 3
+        { Get-DelegatedAdminToken } | Should -Throw -ExpectedMessage '*-AccessToken*'
+    }
+
+    It 'Disconnect-DelegatedAdmin makes the cmdlets refuse to run' {
+        Disconnect-DelegatedAdmin
+        Get-DelegatedAdminContext | Should -BeNullOrEmpty
+        $failure = { Get-DelegatedAdminCustomer -Top 1 } | Should -Throw -PassThru
+        $failure.FullyQualifiedErrorId | Should -BeLike 'DelegatedAdmin.NotConnected*'
+        $failure.Exception.Message | Should -BeLike '*Connect-DelegatedAdmin*'
+    }
+}
+
+Describe 'Get-DelegatedAdminToken' {
+    It 'returns the token as a SecureString by default' {
+        $token = Get-DelegatedAdminToken -Resource 'https://management.azure.com'
+        $token.PSObject.TypeNames | Should -Contain 'DelegatedAdmin.Token'
+        $token.AccessToken | Should -BeOfType ([System.Security.SecureString])
+        $token.TokenType | Should -Be 'Bearer'
+        $token.ExpiresOn | Should -BeOfType ([datetime])
+        $token.ExpiresOn | Should -BeGreaterThan ([DateTime]::UtcNow)
+    }
+
+    It 'returns plain text only with -AsPlainText' {
+        $token = Get-DelegatedAdminToken -Scope 'https://management.azure.com/.default' -AsPlainText
+        $token.AccessToken | Should -BeOfType ([string])
+        $token.AccessToken.Length | Should -BeGreaterThan 10
+    }
+}
+
+Describe 'Get-DelegatedAdminCustomer' {
+    It 'returns every customer across pages as DelegatedAdmin.Customer objects' {
+        $customers = @(Get-DelegatedAdminCustomer)
+        $customers.Count | Should -Be $Fixtures.customerCount
+        $customers[0].PSObject.TypeNames | Should -Contain 'DelegatedAdmin.Customer'
+        $customers[0].CustomerTenantId | Should -Match '^[0-9a-f]{8}-[0-9a-f]{4}-'
+        $customers[0].StartDateTime | Should -BeOfType ([datetime])
+        @($customers | Select-Object -ExpandProperty CustomerTenantId -Unique).Count | Should -Be $customers.Count
+    }
+
+    It 'keeps non-ASCII display names exactly' {
+        $customers = @(Get-DelegatedAdminCustomer)
+        $nonAscii = @($customers | Where-Object { $_.OrganizationDisplayName -match '[^\u0000-\u007F]' })
+        $nonAscii.Count | Should -BeGreaterThan 0
+        foreach ($customer in ($nonAscii | Select-Object -First 5)) {
+            $customer.OrganizationDisplayName | Should -BeExactly (Get-EmulatorCustomer -Id $customer.CustomerTenantId).organizationDisplayName
+        }
+    }
+
+    It 'returns one page with -Top and at most -First customers' {
+        @(Get-DelegatedAdminCustomer -Top 7).Count | Should -Be 7
+        @(Get-DelegatedAdminCustomer -First 3).Count | Should -Be 3
+        @(Get-DelegatedAdminCustomer -First 120).Count | Should -Be 120
+    }
+
+    It 'passes -Filter, -OrderBy, -Skip and -Select to the service' {
+        $dap = @(Get-DelegatedAdminCustomer -Filter 'dapEnabled eq true')
+        $dap.Count | Should -BeGreaterThan 0
+        @($dap | Where-Object { $_.DapEnabled -ne $true }).Count | Should -Be 0
+
+        $ordered = @(Get-DelegatedAdminCustomer -OrderBy 'organizationDisplayName' -First 20)
+        $names = @($ordered | ForEach-Object { $_.OrganizationDisplayName })
+        $sorted = [string[]]$names.Clone()
+        [Array]::Sort($sorted, [StringComparer]::Ordinal)
+        $names | Should -Be $sorted
+
+        $skipped = @(Get-DelegatedAdminCustomer -OrderBy 'organizationDisplayName' -Skip 5 -Top 5)
+        $skipped[0].CustomerTenantId | Should -Be $ordered[5].CustomerTenantId
+
+        $selected = @(Get-DelegatedAdminCustomer -Select organizationDisplayName -Top 2)
+        $selected[0].OrganizationDisplayName | Should -Not -BeNullOrEmpty
+        $selected[0].CustomerTenantId | Should -Not -BeNullOrEmpty
+    }
+
+    It 'writes the service count to the information stream with -IncludeCount' {
+        $null = Get-DelegatedAdminCustomer -Filter 'dapEnabled eq true' -Top 1 -IncludeCount -InformationVariable info
+        $count = @($info | Where-Object { $_.Tags -contains 'Count' })
+        $count.Count | Should -Be 1
+        [long]$count[0].MessageData | Should -Be @(Get-DelegatedAdminCustomer -Filter 'dapEnabled eq true').Count
+    }
+
+    It '-InactiveDays 90 returns the DAP customers without a sign-in for 90 days' {
+        $inactive = @(Get-DelegatedAdminCustomer -InactiveDays 90)
+        $inactive.Count | Should -Be $Fixtures.inactiveDapCount
+        foreach ($customer in $inactive) {
+            $customer.DapEnabled | Should -BeTrue
+            $customer.InactiveDays | Should -BeGreaterThan 90
+        }
+        $ids = @($inactive | ForEach-Object { $_.CustomerTenantId })
+        foreach ($id in $Fixtures.inactiveDapCustomerIds) {
+            $ids | Should -Contain $id
+        }
+    }
+
+    It 'refuses invalid arguments before calling the service' {
+        { Get-DelegatedAdminCustomer -Top 0 } | Should -Throw
+        { Get-DelegatedAdminCustomer -Top 301 } | Should -Throw
+        { Get-DelegatedAdminCustomer -OrderBy 'customerTenantId' } | Should -Throw
+        $failure = { Get-DelegatedAdminCustomer -Filter 'dapEnabled eq' -Top 1 } | Should -Throw -PassThru
+        $failure.CategoryInfo.Category | Should -BeIn @('InvalidArgument', 'InvalidResult')
+    }
+}
+
+Describe 'Remove-DelegatedAdminDapRelationship' {
+    It 'changes nothing with -WhatIf' {
+        $id = $Fixtures.inactiveDapCustomerIds[0]
+        Remove-DelegatedAdminDapRelationship -CustomerTenantId $id -WhatIf
+        (Get-EmulatorCustomer -Id $id).dapEnabled | Should -BeTrue
+        Get-DelegatedAdminCustomer -InactiveDays 90 | Remove-DelegatedAdminDapRelationship -WhatIf
+        @(Get-DelegatedAdminCustomer -InactiveDays 90).Count | Should -Be $Fixtures.inactiveDapCount
+    }
+
+    It 'removes one relationship with -Confirm:$false and -PassThru' {
+        $id = $Fixtures.inactiveDapCustomerIds[0]
+        $result = Remove-DelegatedAdminDapRelationship -CustomerTenantId $id -Confirm:$false -PassThru
+        $result.PSObject.TypeNames | Should -Contain 'DelegatedAdmin.DapRemoval'
+        $result.CustomerTenantId | Should -Be $id
+        $result.AllowDelegatedAccess | Should -BeFalse
+        (Get-EmulatorCustomer -Id $id).dapEnabled | Should -BeFalse
+    }
+
+    It 'writes a non-terminating ObjectNotFound error for an unknown customer and goes on with the next' {
+        $unknown = [guid]::NewGuid().ToString()
+        $next = $Fixtures.inactiveDapCustomerIds[1]
+        $unknown, $next | Remove-DelegatedAdminDapRelationship -Force -ErrorVariable failures -ErrorAction SilentlyContinue
+        $failures.Count | Should -Be 1
+        $failures[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
+        $failures[0].FullyQualifiedErrorId | Should -BeLike 'DelegatedAdmin.not_found*Remove-DelegatedAdminDapRelationship'
+        $failures[0].TargetObject | Should -Be $unknown
+        $failures[0].Exception.Status | Should -Be 404
+        $failures[0].Exception.Code | Should -Not -BeNullOrEmpty
+        $failures[0].ErrorDetails.Message | Should -BeLike '*HTTP status: 404*correlation id: *'
+        (Get-EmulatorCustomer -Id $next).dapEnabled | Should -BeFalse
+    }
+
+    It 'stops with InvalidArgument for an id that is not a GUID' {
+        $failure = { Remove-DelegatedAdminDapRelationship -CustomerTenantId 'not-a-guid' -Force } | Should -Throw -PassThru
+        $failure.CategoryInfo.Category | Should -Be 'InvalidArgument'
+    }
+
+    It 'cleans up: Get-DelegatedAdminCustomer -InactiveDays 90 | Remove-DelegatedAdminDapRelationship -Confirm:$false' {
+        $before = @(Get-DelegatedAdminCustomer -InactiveDays 90)
+        $before.Count | Should -BeGreaterThan 0
+        Get-DelegatedAdminCustomer -InactiveDays 90 | Remove-DelegatedAdminDapRelationship -Confirm:$false
+        @(Get-DelegatedAdminCustomer -InactiveDays 90).Count | Should -Be 0
+        foreach ($customer in $before) {
+            (Get-EmulatorCustomer -Id $customer.CustomerTenantId).dapEnabled | Should -BeFalse
+        }
+    }
+}
+
+Describe 'Set-DelegatedAdminRelationship' {
+    It 'changes nothing with -WhatIf' {
+        $relationship = $Fixtures.relationships[0]
+        $wanted = -not $relationship.autoExtendEnabled
+        Set-DelegatedAdminRelationship -TenantDomain $Fixtures.tenantDomain -CustomerId $relationship.customerId -RelationshipId $relationship.relationshipId -ProviderInstanceId $Fixtures.providerInstanceId -AutoExtendEnabled $wanted -WhatIf
+        $now = (Get-EmulatorFixture).relationships | Where-Object { $_.relationshipId -eq $relationship.relationshipId }
+        $now.autoExtendEnabled | Should -Be $relationship.autoExtendEnabled
+    }
+
+    It 'turns auto-extend on or off' {
+        $relationship = $Fixtures.relationships[0]
+        $wanted = -not $relationship.autoExtendEnabled
+        $result = Set-DelegatedAdminRelationship -TenantDomain $Fixtures.tenantDomain -CustomerId $relationship.customerId -RelationshipId $relationship.relationshipId -ProviderInstanceId $Fixtures.providerInstanceId -AutoExtendEnabled $wanted -Confirm:$false -PassThru
+        $result.PSObject.TypeNames | Should -Contain 'DelegatedAdmin.RelationshipUpdate'
+        $result.AutoExtendEnabled | Should -Be $wanted
+        $now = (Get-EmulatorFixture).relationships | Where-Object { $_.relationshipId -eq $relationship.relationshipId }
+        $now.autoExtendEnabled | Should -Be $wanted
+    }
+
+    It 'takes relationships from the pipeline by property name' {
+        $relationships = @($Fixtures.relationships | Select-Object -Skip 1 -First 2)
+        $relationships | Select-Object customerId, relationshipId, providerInstanceId, @{ n = 'AutoExtendEnabled'; e = { $true } } |
+            Set-DelegatedAdminRelationship -TenantDomain $Fixtures.tenantDomain -Confirm:$false
+        $now = (Get-EmulatorFixture).relationships
+        foreach ($relationship in $relationships) {
+            ($now | Where-Object { $_.relationshipId -eq $relationship.relationshipId }).autoExtendEnabled | Should -BeTrue
+        }
+    }
+
+    It 'writes PermissionDenied for a portal domain the caller cannot use' {
+        $relationship = $Fixtures.relationships[0]
+        Set-DelegatedAdminRelationship -TenantDomain 'wrong.example.com' -CustomerId $relationship.customerId -RelationshipId $relationship.relationshipId -ProviderInstanceId $Fixtures.providerInstanceId -AutoExtendEnabled $true -Confirm:$false -ErrorVariable failures -ErrorAction SilentlyContinue
+        $failures.Count | Should -Be 1
+        $failures[0].CategoryInfo.Category | Should -Be 'PermissionDenied'
+        $failures[0].FullyQualifiedErrorId | Should -BeLike 'DelegatedAdmin.forbidden*'
+    }
+}
+
+Describe 'Get-DelegatedAdminLighthouseAssignment' {
+    It 'lists the assignments of a subscription as flattened objects' {
+        $subscription = $Fixtures.subscriptions[0]
+        $scope = "/subscriptions/$($subscription.subscriptionId)"
+        $assignments = @(Get-DelegatedAdminLighthouseAssignment -Scope $scope -IncludeDefinition)
+        $expected = @($subscription.assignments | Where-Object { $_.scope -eq $scope })
+        $assignments.Count | Should -BeGreaterOrEqual $expected.Count
+        $assignments[0].PSObject.TypeNames | Should -Contain 'DelegatedAdmin.LighthouseAssignment'
+        $assignments[0].Scope | Should -Be $scope
+        $assignments[0].AssignmentId | Should -BeLike "$scope/providers/Microsoft.ManagedServices/registrationAssignments/*"
+        $assignments[0].ManagedByTenantId | Should -Be $Fixtures.tenantId
+        $assignments[0].ManagedByTenantName | Should -Not -BeNullOrEmpty
+        $assignments[0].ProvisioningState | Should -Not -BeNullOrEmpty
+    }
+
+    It 'takes scopes and subscription ids from the pipeline' {
+        $scopes = @($Fixtures.subscriptions | ForEach-Object { "/subscriptions/$($_.subscriptionId)" })
+        @($scopes | Get-DelegatedAdminLighthouseAssignment).Count | Should -BeGreaterThan 0
+        @($Fixtures.subscriptions | Select-Object subscriptionId | Get-DelegatedAdminLighthouseAssignment).Count | Should -BeGreaterThan 0
+    }
+
+    It 'stops with InvalidArgument for a scope that is not a subscription or resource group' {
+        $failure = { Get-DelegatedAdminLighthouseAssignment -Scope '/providers/Microsoft.ManagedServices' } | Should -Throw -PassThru
+        $failure.CategoryInfo.Category | Should -Be 'InvalidArgument'
+    }
+}
+
+Describe 'Remove-DelegatedAdminLighthouseAssignment' {
+    It 'changes nothing with -WhatIf' {
+        $scope = "/subscriptions/$($Fixtures.subscriptions[0].subscriptionId)"
+        $before = @(Get-DelegatedAdminLighthouseAssignment -Scope $scope)
+        $before | Remove-DelegatedAdminLighthouseAssignment -WhatIf
+        @(Get-DelegatedAdminLighthouseAssignment -Scope $scope).Count | Should -Be $before.Count
+    }
+
+    It 'removes piped assignments and waits for the deletes' {
+        $scope = "/subscriptions/$($Fixtures.subscriptions[0].subscriptionId)"
+        $victims = @(Get-DelegatedAdminLighthouseAssignment -Scope $scope -IncludeDefinition | Select-Object -First 2)
+        $results = @($victims | Remove-DelegatedAdminLighthouseAssignment -Confirm:$false -PassThru)
+        $results.Count | Should -Be $victims.Count
+        foreach ($result in $results) {
+            $result.PSObject.TypeNames | Should -Contain 'DelegatedAdmin.LighthouseAssignmentRemoval'
+            $result.Status | Should -Be 'deleted'
+        }
+        $left = @(Get-DelegatedAdminLighthouseAssignment -Scope $scope | ForEach-Object { $_.AssignmentId })
+        foreach ($victim in $victims) {
+            $left | Should -Not -Contain $victim.AssignmentId
+        }
+    }
+
+    It 'removes by scope and name without waiting, and warns when the assignment is already gone' {
+        $subscription = $Fixtures.subscriptions[1]
+        $scope = "/subscriptions/$($subscription.subscriptionId)"
+        $assignment = @(Get-DelegatedAdminLighthouseAssignment -Scope $scope)[0]
+        $result = Remove-DelegatedAdminLighthouseAssignment -Scope $scope -AssignmentName $assignment.Name -NoWait -Force -PassThru
+        $result.Status | Should -BeIn @('accepted', 'deleted')
+        Start-Sleep -Seconds 1
+        $null = Remove-DelegatedAdminLighthouseAssignment -AssignmentId $assignment.AssignmentId -Force -WarningVariable warnings -WarningAction SilentlyContinue
+        # The first delete may still be running; once it finished the second says it no longer exists.
+        if (@($warnings).Count -gt 0) {
+            [string]$warnings[0] | Should -BeLike '*does not exist*'
+        }
+    }
+
+    It 'stops with InvalidArgument for an id that is not a registration assignment' {
+        $failure = { Remove-DelegatedAdminLighthouseAssignment -AssignmentId '/subscriptions/x' -Force } | Should -Throw -PassThru
+        $failure.CategoryInfo.Category | Should -Be 'InvalidArgument'
+    }
+}
+
+Describe '-Verbose' {
+    It 'shows the operation, method, host and correlation id, never a secret or token' {
+        $token = Get-DelegatedAdminToken -Scope 'https://api.partnercustomeradministration.microsoft.com/.default' -AsPlainText
+        $verbose = @(Get-DelegatedAdminCustomer -Top 1 -Verbose 4>&1 | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] } | ForEach-Object { $_.Message })
+        $text = $verbose -join "`n"
+        $text | Should -Match 'da_list_delegated_admin_customers: GET 127\.0\.0\.1:\d+ \(correlation id [0-9a-f-]{36}\)'
+        $text | Should -Not -Match ([regex]::Escape($Fixtures.clientSecret))
+        $text | Should -Not -Match ([regex]::Escape($token.AccessToken))
+    }
+}
