@@ -77,11 +77,40 @@ where
 {
     guarded(input, output, |client, opts, fields, _| {
         let future = op(client, opts, fields)?;
+        if VALIDATE_ONLY.with(std::cell::Cell::get) {
+            // Everything up to the first request was checked; futures are lazy, so dropping it sends nothing.
+            drop(future);
+            return Ok(Reply::Result(json!({ "validated": true })));
+        }
         let result = runtime()?.block_on(future)?;
         serde_json::to_value(result)
             .map(Reply::Result)
             .map_err(|e| Error::internal(format!("cannot serialise the result: {e}")))
     })
+}
+
+thread_local! {
+    static VALIDATE_ONLY: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Run `f` with the exports of this thread in validate-only mode: every check a call makes before its first
+/// request runs for real, and the call answers `{"validated":true}` instead of sending anything. For fuzzing
+/// the C boundary without a network; not part of the C ABI.
+#[doc(hidden)]
+pub fn validate_only<R>(f: impl FnOnce() -> R) -> R {
+    struct Reset;
+    impl Drop for Reset {
+        fn drop(&mut self) {
+            VALIDATE_ONLY.with(|v| v.set(false));
+        }
+    }
+    VALIDATE_ONLY.with(|v| v.set(true));
+    let _reset = Reset;
+    f()
+}
+
+pub(crate) fn is_validate_only() -> bool {
+    VALIDATE_ONLY.with(std::cell::Cell::get)
 }
 
 /// What an operation hands back: a result to wrap in an envelope, or a whole envelope (a job's, kept from

@@ -7,6 +7,9 @@
 
 mod boundary;
 mod cleanup;
+
+#[doc(hidden)]
+pub use boundary::validate_only;
 mod inputs;
 mod jobs;
 
