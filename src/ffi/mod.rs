@@ -269,10 +269,16 @@ pub extern "C" fn da_job_start(request_json: *const c_char) -> *mut c_char {
             let id = match operation.as_str() {
                 "planDapCleanup" => {
                     let work = cleanup::plan(client, opts, fields.parse()?, control.clone())?;
+                    if boundary::is_validate_only() {
+                        return Ok(Reply::Result(serde_json::json!({ "validated": true })));
+                    }
                     jobs::spawn("planDapCleanup", control, correlation_id, secrets, work)?
                 }
                 "applyDapCleanup" => {
                     let work = cleanup::apply(client, opts, fields.parse()?, control.clone())?;
+                    if boundary::is_validate_only() {
+                        return Ok(Reply::Result(serde_json::json!({ "validated": true })));
+                    }
                     jobs::spawn("applyDapCleanup", control, correlation_id, secrets, work)?
                 }
                 other => {
