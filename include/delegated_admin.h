@@ -49,6 +49,13 @@
 
 #define PLAN_FORMAT 1
 
+/**
+ * Every C export that takes a JSON request.
+ */
+typedef struct Export Export;
+
+
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus

@@ -197,13 +197,13 @@ pub struct CustomerList {
 }
 
 #[derive(Deserialize)]
-struct Page {
+pub(crate) struct Page {
     #[serde(default)]
-    value: Vec<DelegatedAdminCustomer>,
+    pub(crate) value: Vec<DelegatedAdminCustomer>,
     #[serde(rename = "@odata.count", default)]
-    count: Option<u64>,
+    pub(crate) count: Option<u64>,
     #[serde(rename = "@odata.nextLink", default)]
-    next_link: Option<String>,
+    pub(crate) next_link: Option<String>,
 }
 
 /// List delegated admin customers; with `all_pages`, follow `@odata.nextLink` (or `$skip` when the service

@@ -193,7 +193,7 @@ async fn cached_token(parent: &Call<'_>, auth: &Auth, scope: &str, force: bool) 
 }
 
 #[derive(Deserialize)]
-struct TokenResponse {
+pub(crate) struct TokenResponse {
     token_type: Option<String>,
     expires_in: Option<serde_json::Value>,
     access_token: Secret,
@@ -202,7 +202,7 @@ struct TokenResponse {
 }
 
 impl TokenResponse {
-    fn into_token(self, requested_scope: &str) -> Token {
+    pub(crate) fn into_token(self, requested_scope: &str) -> Token {
         let expires_in = match &self.expires_in {
             Some(serde_json::Value::Number(n)) => n.as_u64().unwrap_or(3600),
             Some(serde_json::Value::String(s)) => s.parse().unwrap_or(3600),
@@ -358,14 +358,14 @@ pub struct DeviceCode {
 }
 
 #[derive(Deserialize)]
-struct DeviceCodeResponse {
-    device_code: Secret,
-    user_code: String,
-    verification_uri: Option<String>,
-    verification_url: Option<String>,
-    expires_in: Option<u64>,
-    interval: Option<u64>,
-    message: Option<String>,
+pub(crate) struct DeviceCodeResponse {
+    pub(crate) device_code: Secret,
+    pub(crate) user_code: String,
+    pub(crate) verification_uri: Option<String>,
+    pub(crate) verification_url: Option<String>,
+    pub(crate) expires_in: Option<u64>,
+    pub(crate) interval: Option<u64>,
+    pub(crate) message: Option<String>,
 }
 
 /// `scope` with `offline_access` added, so the sign-in yields a refresh token.

@@ -18,6 +18,8 @@ pub mod customers;
 pub mod endpoint;
 pub mod error;
 pub mod ffi;
+#[doc(hidden)]
+pub mod fuzzing;
 mod http;
 pub mod identity;
 pub mod lighthouse;

@@ -151,11 +151,11 @@ pub struct AssignmentProperties {
 }
 
 #[derive(Deserialize)]
-struct Page {
+pub(crate) struct Page {
     #[serde(default)]
-    value: Vec<RegistrationAssignment>,
+    pub(crate) value: Vec<RegistrationAssignment>,
     #[serde(rename = "nextLink", default)]
-    next_link: Option<String>,
+    pub(crate) next_link: Option<String>,
 }
 
 /// Every registration assignment at `scope` (all pages).

@@ -5,9 +5,9 @@
 use super::journal::{Journal, JournalState, Record};
 use super::plan::{listing, Plan, PlanEntry, PLAN_FORMAT};
 use super::progress::JobControl;
-use super::report::{Counts, Outcome, OutcomeKind, Report};
+use super::report::{Counts, Outcome, OutcomeKind, Report, Stage};
 use crate::client::Client;
-use crate::customers::{self, DelegatedAdminCustomer};
+use crate::customers::{self, parse_time};
 use crate::error::{Error, ErrorKind, Result};
 use crate::options::CallOptions;
 use crate::partner_center;
@@ -139,7 +139,7 @@ fn outcome(entry: &PlanEntry, kind: OutcomeKind, reason: impl Into<String>) -> O
         customer_tenant_id: entry.customer_tenant_id.clone(),
         organization_display_name: entry.organization_display_name.clone(),
         outcome: kind,
-        stage: "apply".into(),
+        stage: Stage::Apply,
         reason: Some(reason.into()),
         error: None,
         correlation_id: None,
@@ -149,10 +149,13 @@ fn outcome(entry: &PlanEntry, kind: OutcomeKind, reason: impl Into<String>) -> O
 
 /// Apply `plan`. Every candidate ends removed, failed or skipped; the report's counts add up. Safe to run
 /// again with the same journal after a crash or a cancel: what is done is not done again.
+///
+/// The plan is taken by value: its entries move into the work queue and the report, so that a
+/// 100,000-customer run holds each customer once.
 pub async fn apply(
     client: &Client,
     opts: &CallOptions,
-    plan: &Plan,
+    plan: Plan,
     options: &ApplyOptions,
     control: &Arc<JobControl>,
 ) -> Result<Report> {
@@ -178,9 +181,16 @@ pub async fn apply(
         }
     }
     let started_at = Utc::now();
-    let (journal, state) = match &options.journal {
+    let Plan {
+        plan_id,
+        inactive_days,
+        candidates,
+        kept,
+        ..
+    } = plan;
+    let (journal, mut state) = match &options.journal {
         Some(path) => {
-            let (j, s) = Journal::open(path, plan.plan_id)?;
+            let (j, s) = Journal::open(path, plan_id)?;
             (Some(j), s)
         }
         None => (None, JournalState::default()),
@@ -193,15 +203,18 @@ pub async fn apply(
     let mut run_opts = opts.clone();
     run_opts.throttle = Some(throttle.clone());
 
-    let pending: VecDeque<PlanEntry> = plan
-        .candidates
+    // The report lists candidates in the plan's order.
+    let order: Vec<String> = candidates
         .iter()
-        .filter(|c| !state.is_done(&c.customer_tenant_id))
-        .cloned()
+        .map(|c| c.customer_tenant_id.clone())
         .collect();
-    let from_journal = (plan.candidates.len() - pending.len()) as u64;
+    let pending: VecDeque<PlanEntry> = candidates
+        .into_iter()
+        .filter(|c| !state.is_done(&c.customer_tenant_id))
+        .collect();
+    let from_journal = (order.len() - pending.len()) as u64;
     control.update(|p| {
-        p.total = plan.candidates.len() as u64;
+        p.total = order.len() as u64;
         p.done = from_journal;
     });
     if from_journal > 0 {
@@ -234,7 +247,7 @@ pub async fn apply(
             .unwrap_or_else(|p| p.into_inner())
             .is_empty()
     {
-        recheck(&shared, plan, &state).await?;
+        recheck(&shared, inactive_days, &state).await?;
     }
 
     control.update(|p| p.phase = "removing".into());
@@ -285,7 +298,7 @@ pub async fn apply(
         p.done += left.len() as u64;
         p.throttle_pauses = throttle.pauses();
     });
-    let report = assemble(plan, outcomes, &state, started_at);
+    let report = assemble(plan_id, &order, outcomes, &mut state, kept, started_at);
     let stopped_early = cancelled || stop_reason.is_some();
     Ok(Report {
         stopped_early,
@@ -296,28 +309,32 @@ pub async fn apply(
     })
 }
 
+/// The DAP-enabled customers, with only the fields the recheck needs.
+fn recheck_listing() -> customers::ListCustomersRequest {
+    customers::ListCustomersRequest {
+        select: vec!["customerTenantId".into(), "lastSignInDateTime".into()],
+        ..listing(Some("dapEnabled eq true"))
+    }
+}
+
 /// List the customers whose DAP is enabled now, once, and settle the pending candidates it answers for.
-async fn recheck(shared: &Shared, plan: &Plan, state: &JournalState) -> Result<()> {
+async fn recheck(shared: &Shared, inactive_days: u32, state: &JournalState) -> Result<()> {
     shared.control.update(|p| p.phase = "rechecking".into());
     shared
         .control
         .event("rechecking which candidates still have DAP", None, None);
-    let mut current: HashMap<Uuid, DelegatedAdminCustomer> = HashMap::new();
-    customers::for_each_page(
-        &shared.client,
-        &shared.opts,
-        &listing(Some("dapEnabled eq true")),
-        |page| {
-            shared.requests.fetch_add(1, Ordering::Relaxed);
-            for c in page {
-                if let Some(id) = c.tenant_id().and_then(|t| Uuid::parse_str(t).ok()) {
-                    current.insert(id, c);
-                }
+    // Only what the recheck decides by: tenant id → last partner sign-in (as the service wrote it).
+    let mut current: HashMap<Uuid, Option<String>> = HashMap::new();
+    customers::for_each_page(&shared.client, &shared.opts, &recheck_listing(), |page| {
+        shared.requests.fetch_add(1, Ordering::Relaxed);
+        for c in page {
+            if let Some(id) = c.tenant_id().and_then(|t| Uuid::parse_str(t).ok()) {
+                current.insert(id, c.last_sign_in_date_time);
             }
-        },
-    )
+        }
+    })
     .await?;
-    let signed_in_since = Utc::now() - Duration::days(i64::from(plan.inactive_days));
+    let signed_in_since = Utc::now() - Duration::days(i64::from(inactive_days));
     let pending: Vec<PlanEntry> = shared
         .queue
         .lock()
@@ -334,13 +351,13 @@ async fn recheck(shared: &Shared, plan: &Plan, state: &JournalState) -> Result<(
                 "removal sent by an interrupted run; the recheck found the DAP relationship gone",
             )),
             None => shared.settle(outcome(&entry, OutcomeKind::Skipped, "the DAP relationship was already removed")),
-            Some(now) if now.last_sign_in().is_some_and(|t| t >= signed_in_since) => shared.settle(outcome(
+            Some(last) if parse_time(last.as_deref()).is_some_and(|t| t >= signed_in_since) => shared.settle(outcome(
                 &entry,
                 OutcomeKind::Skipped,
                 format!(
                     "a partner signed in on {} (within {} days), after the plan was made: plan again to reconsider",
-                    now.last_sign_in_date_time.as_deref().unwrap_or_default(),
-                    plan.inactive_days
+                    last.as_deref().unwrap_or_default(),
+                    inactive_days
                 ),
             )),
             Some(_) => still.push_back(entry),
@@ -425,7 +442,7 @@ async fn worker(shared: Arc<Shared>) {
                 Outcome {
                     correlation_id: e.correlation_id.or(Some(opts.correlation_id)),
                     reason: None,
-                    error: Some(e),
+                    error: Some(Box::new(e)),
                     ..outcome(&entry, OutcomeKind::Failed, "")
                 }
             }
@@ -435,25 +452,32 @@ async fn worker(shared: Arc<Shared>) {
 }
 
 /// One outcome per customer of the plan, in the plan's order: candidates (this run, else the journal's), then
-/// the kept ones.
+/// the kept ones (moved in, not copied).
 fn assemble(
-    plan: &Plan,
+    plan_id: Uuid,
+    order: &[String],
     mut outcomes: HashMap<String, Outcome>,
-    state: &JournalState,
+    state: &mut JournalState,
+    kept: Vec<PlanEntry>,
     started_at: chrono::DateTime<Utc>,
 ) -> Report {
     let mut counts = Counts::default();
-    let mut rows = Vec::with_capacity(plan.candidates.len() + plan.kept.len());
-    for c in &plan.candidates {
-        let o = match outcomes.remove(&c.customer_tenant_id) {
+    let mut rows = Vec::with_capacity(order.len() + kept.len());
+    for id in order {
+        let o = match outcomes.remove(id) {
             Some(o) => o,
             None => {
                 counts.from_journal += 1;
-                state
-                    .outcomes
-                    .get(&c.customer_tenant_id)
-                    .cloned()
-                    .unwrap_or_else(|| outcome(c, OutcomeKind::Skipped, "not attempted"))
+                state.outcomes.remove(id).unwrap_or_else(|| Outcome {
+                    customer_tenant_id: id.clone(),
+                    organization_display_name: None,
+                    outcome: OutcomeKind::Skipped,
+                    stage: Stage::Apply,
+                    reason: Some("not attempted".into()),
+                    error: None,
+                    correlation_id: None,
+                    at: Utc::now(),
+                })
             }
         };
         match o.outcome {
@@ -463,18 +487,26 @@ fn assemble(
         }
         rows.push(o);
     }
-    counts.candidates = plan.candidates.len() as u64;
-    for k in &plan.kept {
+    counts.candidates = order.len() as u64;
+    counts.skipped = counts.skipped_candidates + kept.len() as u64;
+    let at = Utc::now();
+    for k in kept {
+        let mut reason = k.detail;
+        reason.insert_str(0, "kept by the plan: ");
         rows.push(Outcome {
-            stage: "plan".into(),
-            reason: Some(format!("kept by the plan: {}", k.detail)),
-            ..outcome(k, OutcomeKind::Skipped, "")
+            customer_tenant_id: k.customer_tenant_id,
+            organization_display_name: k.organization_display_name,
+            outcome: OutcomeKind::Skipped,
+            stage: Stage::Plan,
+            reason: Some(reason),
+            error: None,
+            correlation_id: None,
+            at,
         });
     }
-    counts.skipped = counts.skipped_candidates + plan.kept.len() as u64;
     counts.customers = rows.len() as u64;
     Report {
-        plan_id: plan.plan_id,
+        plan_id,
         started_at,
         finished_at: Utc::now(),
         stopped_early: false,

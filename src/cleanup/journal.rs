@@ -182,7 +182,7 @@ mod tests {
             customer_tenant_id: id.into(),
             organization_display_name: None,
             outcome: kind,
-            stage: "apply".into(),
+            stage: crate::cleanup::report::Stage::Apply,
             reason: None,
             error: None,
             correlation_id: None,

@@ -13,6 +13,14 @@ pub enum OutcomeKind {
     Skipped,
 }
 
+/// Where an outcome was decided: kept by the plan, or settled by applying it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Stage {
+    Plan,
+    Apply,
+}
+
 /// The end of one customer: removed, failed (with the error) or skipped (with the reason).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -21,12 +29,11 @@ pub struct Outcome {
     #[serde(default)]
     pub organization_display_name: Option<String>,
     pub outcome: OutcomeKind,
-    /// `plan` (kept by the plan) or `apply`.
-    pub stage: String,
+    pub stage: Stage,
     #[serde(default)]
     pub reason: Option<String>,
     #[serde(default)]
-    pub error: Option<Error>,
+    pub error: Option<Box<Error>>,
     #[serde(default)]
     pub correlation_id: Option<Uuid>,
     pub at: DateTime<Utc>,
@@ -83,15 +90,23 @@ impl Report {
     /// RFC 4180 CSV, one row per customer. Text that a spreadsheet would run as a formula (starting with
     /// `=`, `+`, `-`, `@`, tab or CR) is prefixed with `'`.
     pub fn to_csv(&self) -> String {
-        let mut out = CSV_COLUMNS.join(",");
-        out.push_str("\r\n");
+        let mut out = Vec::new();
+        self.write_csv_to(&mut out)
+            .expect("writing to a Vec cannot fail");
+        String::from_utf8(out).expect("CSV of UTF-8 strings is UTF-8")
+    }
+
+    /// Stream the CSV to `out`, one row at a time.
+    pub fn write_csv_to(&self, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        out.write_all(CSV_COLUMNS.join(",").as_bytes())?;
+        out.write_all(b"\r\n")?;
         for o in &self.outcomes {
             let e = o.error.as_ref();
             let row = [
                 o.customer_tenant_id.clone(),
                 o.organization_display_name.clone().unwrap_or_default(),
                 format!("{:?}", o.outcome).to_lowercase(),
-                o.stage.clone(),
+                format!("{:?}", o.stage).to_lowercase(),
                 o.reason.clone().unwrap_or_default(),
                 e.map(|e| e.kind.to_string()).unwrap_or_default(),
                 e.and_then(|e| e.code.clone()).unwrap_or_default(),
@@ -103,38 +118,49 @@ impl Report {
                 o.at.to_rfc3339(),
             ];
             let cells: Vec<String> = row.iter().map(|c| csv_cell(c)).collect();
-            out.push_str(&cells.join(","));
-            out.push_str("\r\n");
+            out.write_all(cells.join(",").as_bytes())?;
+            out.write_all(b"\r\n")?;
         }
-        out
+        Ok(())
     }
 }
 
-/// Write `bytes` to `path` atomically: a temporary file beside it, synced, then renamed over it.
-pub fn write_file_atomically(path: &std::path::Path, bytes: &[u8]) -> crate::error::Result<()> {
+/// Write a file atomically: `write` fills a temporary file beside `path` (buffered), which is then synced
+/// and renamed over `path`. A crash never leaves a half-written report or plan.
+pub fn write_file_atomically(
+    path: &std::path::Path,
+    write: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
+) -> crate::error::Result<()> {
     use std::io::Write;
     let err = |e: std::io::Error| Error::invalid(format!("cannot write {}: {e}", path.display()));
     let tmp = path.with_extension(format!("tmp-{}", Uuid::new_v4().simple()));
-    let mut f = std::fs::File::create(&tmp).map_err(err)?;
-    f.write_all(bytes).and_then(|_| f.sync_all()).map_err(|e| {
+    let result = (|| {
+        let mut out = std::io::BufWriter::new(std::fs::File::create(&tmp)?);
+        write(&mut out)?;
+        out.flush()?;
+        out.get_ref().sync_all()?;
+        std::fs::rename(&tmp, path)
+    })();
+    if result.is_err() {
         let _ = std::fs::remove_file(&tmp);
-        err(e)
-    })?;
-    std::fs::rename(&tmp, path).map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
-        err(e)
+    }
+    result.map_err(err)
+}
+
+/// Write `value` as pretty JSON to `path`, atomically and without building the text in memory first.
+pub fn write_json_file(path: &std::path::Path, value: &impl Serialize) -> crate::error::Result<()> {
+    write_file_atomically(path, |out| {
+        serde_json::to_writer_pretty(out, value).map_err(std::io::Error::other)
     })
 }
 
 impl Report {
     pub fn write_json(&self, path: &std::path::Path) -> crate::error::Result<()> {
-        let bytes =
-            serde_json::to_vec_pretty(self).map_err(|e| Error::internal(format!("report: {e}")))?;
-        write_file_atomically(path, &bytes)
+        write_json_file(path, self)
     }
 
     pub fn write_csv(&self, path: &std::path::Path) -> crate::error::Result<()> {
-        write_file_atomically(path, self.to_csv().as_bytes())
+        write_file_atomically(path, |out| self.write_csv_to(out))
     }
 }
 

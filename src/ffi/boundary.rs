@@ -83,9 +83,7 @@ where
             return Ok(Reply::Result(json!({ "validated": true })));
         }
         let result = runtime()?.block_on(future)?;
-        serde_json::to_value(result)
-            .map(Reply::Result)
-            .map_err(|e| Error::internal(format!("cannot serialise the result: {e}")))
+        result_json(&result).map(Reply::ResultJson)
     })
 }
 
@@ -117,6 +115,8 @@ pub(crate) fn is_validate_only() -> bool {
 /// when it finished).
 pub(crate) enum Reply {
     Result(Value),
+    /// A result already serialised (large results skip the `Value` tree).
+    ResultJson(String),
     Envelope(String),
 }
 
@@ -137,10 +137,8 @@ pub(crate) fn guarded(
         op(client, opts, Fields(map), &secrets)
     }));
     let (ok, text) = match outcome {
-        Ok(Ok(Reply::Result(result))) => (
-            true,
-            json!({ "ok": true, "result": result, "correlationId": correlation_id }).to_string(),
-        ),
+        Ok(Ok(Reply::Result(result))) => (true, ok_envelope(&result.to_string(), correlation_id)),
+        Ok(Ok(Reply::ResultJson(text))) => (true, ok_envelope(&text, correlation_id)),
         Ok(Ok(Reply::Envelope(text))) => (true, text),
         Ok(Err(e)) => (false, error_envelope(e, correlation_id).to_string()),
         Err(panic) => (
@@ -158,6 +156,24 @@ pub(crate) fn guarded(
         crate::secret::scrub(text, &secrets)
     };
     into_c_string(text)
+}
+
+/// Serialise a result straight to JSON text: a 100,000-customer plan as a `Value` tree would cost several
+/// times its text.
+pub(crate) fn result_json(result: &impl Serialize) -> Result<String> {
+    serde_json::to_string(result)
+        .map_err(|e| Error::internal(format!("cannot serialise the result: {e}")))
+}
+
+/// `{"ok":true,"result":<result_json>,"correlationId":"..."}` without re-parsing the result.
+pub(crate) fn ok_envelope(result_json: &str, correlation_id: Uuid) -> String {
+    let mut out = String::with_capacity(result_json.len() + 80);
+    out.push_str("{\"ok\":true,\"result\":");
+    out.push_str(result_json);
+    out.push_str(",\"correlationId\":\"");
+    out.push_str(&correlation_id.to_string());
+    out.push_str("\"}");
+    out
 }
 
 pub(crate) fn error_envelope(e: Error, correlation_id: Uuid) -> Value {

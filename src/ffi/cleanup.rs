@@ -1,6 +1,6 @@
 //! The DAP cleanup's JSON inputs, shared by the blocking exports and the job interface.
 
-use crate::cleanup::report::write_file_atomically;
+use crate::cleanup::report::write_json_file;
 use crate::cleanup::{self, ApplyOptions, JobControl, Plan, PlanRequest};
 use crate::client::Client;
 use crate::error::{Error, Result};
@@ -21,6 +21,9 @@ pub(crate) struct PlanInput {
     exclude: Vec<String>,
     /// Also write the plan to this file.
     plan_path: Option<String>,
+    /// Return the plan without its `candidates` and `kept` arrays (for large tenants, with `planPath`).
+    #[serde(default)]
+    summary_only: bool,
 }
 
 #[derive(Deserialize)]
@@ -35,6 +38,9 @@ pub(crate) struct ApplyInput {
     /// The pace of all requests; 0 means no pace (429s still pause every worker).
     requests_per_second: Option<f64>,
     recheck: Option<bool>,
+    /// Return the report without its `outcomes` array (for large tenants, with `reportPath`/`reportCsvPath`).
+    #[serde(default)]
+    summary_only: bool,
 }
 
 fn guids(what: &str, ids: &[String]) -> Result<Vec<uuid::Uuid>> {
@@ -68,12 +74,15 @@ pub(crate) fn plan(
     };
     cleanup::plan::Criteria::new(&req)?;
     let plan_path = path(&input.plan_path);
+    let summary_only = input.summary_only;
     Ok(async move {
-        let plan = cleanup::plan(client, &opts, &req, &control).await?;
+        let mut plan = cleanup::plan(client, &opts, &req, &control).await?;
         if let Some(p) = plan_path {
-            let bytes = serde_json::to_vec_pretty(&plan)
-                .map_err(|e| Error::internal(format!("plan: {e}")))?;
-            write_file_atomically(&p, &bytes)?;
+            write_json_file(&p, &plan)?;
+        }
+        if summary_only {
+            plan.candidates = Vec::new();
+            plan.kept = Vec::new();
         }
         Ok(plan)
     })
@@ -90,9 +99,10 @@ pub(crate) fn apply(
     let plan = match (input.plan, path(&input.plan_path)) {
         (Some(p), None) => p,
         (None, Some(file)) => {
-            let text = std::fs::read(&file)
+            // Parsed from a buffered reader: a 100,000-customer plan's text is never held whole.
+            let f = std::fs::File::open(&file)
                 .map_err(|e| Error::invalid(format!("cannot read plan {}: {e}", file.display())))?;
-            serde_json::from_slice(&text).map_err(|e| {
+            serde_json::from_reader(std::io::BufReader::new(f)).map_err(|e| {
                 Error::invalid(format!("plan {} is not a plan: {e}", file.display()))
             })?
         }
@@ -115,13 +125,17 @@ pub(crate) fn apply(
         recheck: input.recheck.unwrap_or(true),
     };
     let (report_path, csv_path) = (path(&input.report_path), path(&input.report_csv_path));
+    let summary_only = input.summary_only;
     Ok(async move {
-        let report = cleanup::apply(client, &opts, &plan, &options, &control).await?;
+        let mut report = cleanup::apply(client, &opts, plan, &options, &control).await?;
         if let Some(p) = report_path {
             report.write_json(&p)?;
         }
         if let Some(p) = csv_path {
             report.write_csv(&p)?;
+        }
+        if summary_only {
+            report.outcomes = Vec::new();
         }
         Ok(report)
     })

@@ -57,21 +57,19 @@ where
         // A panic in the work is caught by the task; turn it into an internal error like any export does.
         let outcome = tokio::spawn(work).await;
         let envelope = match outcome {
-            Ok(Ok(result)) => match serde_json::to_value(result) {
-                Ok(v) => json!({ "ok": true, "result": v, "correlationId": correlation_id }),
-                Err(e) => error_envelope(
-                    Error::internal(format!("cannot serialise the result: {e}")),
-                    correlation_id,
-                ),
+            Ok(Ok(result)) => match super::boundary::result_json(&result) {
+                Ok(text) => super::boundary::ok_envelope(&text, correlation_id),
+                Err(e) => error_envelope(e, correlation_id).to_string(),
             },
-            Ok(Err(e)) => error_envelope(e, correlation_id),
+            Ok(Err(e)) => error_envelope(e, correlation_id).to_string(),
             Err(join) => error_envelope(
                 Error::internal(format!("the job failed: {join}")),
                 correlation_id,
-            ),
+            )
+            .to_string(),
         };
         *job.envelope.lock().unwrap_or_else(|p| p.into_inner()) =
-            Some(crate::secret::scrub(envelope.to_string(), &secrets));
+            Some(crate::secret::scrub(envelope, &secrets));
         job.done.notify_waiters();
     });
     Ok(id)
@@ -118,10 +116,8 @@ fn state(job: &Job) -> &'static str {
         None if cancelled => "cancelling",
         None => "running",
         Some(text) => {
-            let ok = serde_json::from_str::<Value>(text)
-                .ok()
-                .and_then(|v| v["ok"].as_bool())
-                .unwrap_or(false);
+            // Only `ok_envelope` writes `{"ok":true` first; error envelopes start with `{"correlationId"`.
+            let ok = text.starts_with("{\"ok\":true");
             match (ok, cancelled) {
                 (_, true) => "cancelled",
                 (true, false) => "succeeded",
