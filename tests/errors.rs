@@ -452,3 +452,50 @@ fn envelopes_carry_the_callers_correlation_id_on_errors_too() {
     assert_eq!(env["error"]["correlationId"], id);
     assert_eq!(env["correlationId"], id);
 }
+
+#[test]
+fn conflict_while_another_operation_runs() {
+    let emu = start();
+    let fx = emu.fixtures();
+    let id = fx["subscriptions"][0]["assignments"][0]["id"].clone();
+    let first = ok(
+        da_remove_lighthouse_assignment,
+        &request(&emu, json!({ "assignmentId": id })),
+    );
+    assert_eq!(first["status"], "accepted");
+    let e = err(
+        da_remove_lighthouse_assignment,
+        &request(&emu, json!({ "assignmentId": id })),
+    );
+    assert_eq!(kind(&e), "conflict", "{e}");
+    assert_eq!(e["status"], 409);
+    assert_eq!(e["code"], "AnotherOperationInProgress");
+    assert!(
+        e["message"].as_str().unwrap().contains("in progress"),
+        "{e}"
+    );
+}
+
+#[test]
+fn every_error_kind_is_produced_by_some_test_in_this_file() {
+    // The kinds of the envelope, and where each is produced for real: a new kind must get a test here.
+    let source = include_str!("errors.rs");
+    for kind in [
+        "invalid_request",
+        "unauthorized",
+        "forbidden",
+        "not_found",
+        "conflict",
+        "throttled",
+        "server_error",
+        "network",
+        "timeout",
+    ] {
+        assert!(
+            source.contains(&format!("\"{kind}\", \"{{e}}\""))
+                || source.contains(&format!("\"{kind}\")")),
+            "no test asserts kind {kind}"
+        );
+    }
+    // `internal` (a panic caught at the boundary) is produced in src/ffi/boundary.rs's unit tests.
+}

@@ -152,6 +152,16 @@ fn delete_is_a_long_running_operation() {
         get(&emu, &target, &t).json()["properties"]["provisioningState"],
         "Deleting"
     );
+    // A second delete while the first runs: ARM's 409.
+    let again = send(
+        emu.url(),
+        "DELETE",
+        &target,
+        &[("Authorization", &auth)],
+        None,
+    );
+    assert_eq!(again.status, 409);
+    assert_eq!(again.json()["error"]["code"], "AnotherOperationInProgress");
 
     let running = get(&emu, &status_url, &t);
     assert_eq!(running.status, 200);

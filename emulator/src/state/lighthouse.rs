@@ -164,6 +164,8 @@ pub enum DeleteOutcome {
     Accepted(Uuid),
     /// Nothing to delete.
     NotFound,
+    /// A delete of this assignment is still running (answered 409).
+    InProgress(Uuid),
 }
 
 pub enum PollOutcome {
@@ -228,7 +230,8 @@ impl ArmStore {
             return DeleteOutcome::NotFound;
         };
         if let AssignmentState::Deleting { operation } = assignment.state {
-            return DeleteOutcome::Accepted(operation);
+            // ARM refuses a second operation on a resource while one runs.
+            return DeleteOutcome::InProgress(operation);
         }
         let operation = Operation {
             id: Uuid::new_v4(),

@@ -170,6 +170,11 @@ fn delete(
     };
     match store.delete(&scope, &id, now_ticks()) {
         DeleteOutcome::NotFound => Ok(StatusCode::NO_CONTENT.into_response()),
+        DeleteOutcome::InProgress(op) => Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "AnotherOperationInProgress",
+            format!("Another operation ({op}) is in progress on registration assignment {id}; retry when it completes."),
+        )),
         DeleteOutcome::Accepted(op) => {
             let subscription = scope.subscription;
             Ok((
