@@ -114,7 +114,16 @@ impl<'a> Call<'a> {
                     ),
                 )
             })?;
-        check_transport("link", &url)?;
+        check_transport("link", &url).map_err(|e| {
+            self.error(
+                ErrorKind::ServerError,
+                format!(
+                    "{} returned an unusable link: {}",
+                    self.service.name(),
+                    e.message
+                ),
+            )
+        })?;
         if !self.endpoint.same_origin(&url) {
             return Err(self.error(
                 ErrorKind::ServerError,
@@ -439,7 +448,12 @@ pub(crate) fn json<T: serde::de::DeserializeOwned>(resp: &Response) -> Result<T,
 }
 
 /// The wait a caller should apply between polls when the service gives no Retry-After.
+/// The wait between polls of a long-running operation: the service's `Retry-After`, but never less than
+/// [`MIN_POLL_INTERVAL`] (a `Retry-After: 0` must not turn into a busy loop), else a growing interval.
 pub(crate) fn poll_interval(resp: &Response, polls: u32) -> Duration {
     retry::retry_after(&resp.headers)
+        .map(|d| d.max(MIN_POLL_INTERVAL))
         .unwrap_or_else(|| Duration::from_millis(500 * u64::from(polls.min(10) + 1)))
 }
+
+pub(crate) const MIN_POLL_INTERVAL: Duration = Duration::from_millis(250);

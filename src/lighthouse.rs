@@ -275,16 +275,19 @@ pub async fn remove_assignment(
         });
     }
     let monitor_url = call.follow(&monitor)?;
+    let unfinished = || {
+        call.error(
+            ErrorKind::Timeout,
+            format!(
+                "the delete of {id} was accepted but had not finished within the call's deadline of {} s; poll {monitor}",
+                opts.timeout.as_secs_f64()
+            ),
+        )
+    };
     let mut wait_for = retry_after_or(&first, 0);
     for polls in 1u32.. {
         if Instant::now() + wait_for > call.deadline {
-            return Err(call.error(
-                ErrorKind::Timeout,
-                format!(
-                    "the delete of {id} was accepted but had not finished within the call's deadline of {} s; poll {monitor}",
-                    opts.timeout.as_secs_f64()
-                ),
-            ));
+            return Err(unfinished());
         }
         tokio::time::sleep(wait_for).await;
         let poll = http::execute(
@@ -292,7 +295,15 @@ pub async fn remove_assignment(
             &Request::new(Method::GET, monitor_url.clone()),
             answer,
         )
-        .await?;
+        .await
+        // The deadline passing inside a poll still leaves the delete running: say where to poll it.
+        .map_err(|e| {
+            if e.kind == ErrorKind::Timeout {
+                unfinished()
+            } else {
+                e
+            }
+        })?;
         if async_operation {
             let body: Value = serde_json::from_slice(&poll.body).unwrap_or(Value::Null);
             match body.get("status").and_then(Value::as_str).unwrap_or("") {

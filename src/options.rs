@@ -112,8 +112,8 @@ impl TryFrom<AuthInput> for Auth {
             } => {
                 nonempty("clientSecret", &secret)?;
                 Ok(Auth::ClientCredentials {
-                    tenant_id: crate::validate::tenant("auth.tenantId", &tenant)?,
-                    client_id: crate::validate::guid("auth.clientId", &client)?.to_string(),
+                    tenant_id: tenant_id(&tenant)?,
+                    client_id: client_id(&client)?,
                     client_secret: secret,
                 })
             }
@@ -126,8 +126,8 @@ impl TryFrom<AuthInput> for Auth {
             } => {
                 nonempty("refreshToken", &rt)?;
                 Ok(Auth::RefreshToken {
-                    tenant_id: crate::validate::tenant("auth.tenantId", &tenant)?,
-                    client_id: crate::validate::guid("auth.clientId", &client)?.to_string(),
+                    tenant_id: tenant_id(&tenant)?,
+                    client_id: client_id(&client)?,
                     refresh_token: rt,
                     client_secret,
                 })
@@ -135,6 +135,18 @@ impl TryFrom<AuthInput> for Auth {
             _ => Err(Error::invalid(SHAPES)),
         }
     }
+}
+
+// Values inside `auth` are never echoed in errors: a secret pasted into the wrong field must not leak.
+fn tenant_id(text: &str) -> Result<String> {
+    crate::validate::tenant("auth.tenantId", text)
+        .map_err(|_| Error::invalid("auth.tenantId is neither a GUID nor a domain name"))
+}
+
+fn client_id(text: &str) -> Result<String> {
+    crate::validate::guid("auth.clientId", text)
+        .map(|g| g.to_string())
+        .map_err(|_| Error::invalid("auth.clientId is not a GUID"))
 }
 
 /// Per-call settings. Build with [`CallOptions::new`] and adjust the public fields.

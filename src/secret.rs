@@ -51,23 +51,57 @@ impl From<&str> for Secret {
     }
 }
 
-/// Replace every secret in `text`, raw and JSON-escaped, with `***`. The last line of defence for text
-/// that leaves the library (envelopes, journals, reports); secrets shorter than 4 characters are left alone.
+/// Replace every secret in `text` with `***`: the last line of defence for text that leaves the library
+/// (envelopes, journals, reports). Each secret is looked for raw, JSON-escaped and debug-escaped-then-JSON-
+/// escaped (how an echoed value appears in an error inside an envelope), and so is any truncation of it of
+/// at least 12 characters (a value shown shortened). Secrets shorter than 4 characters are left alone.
 pub fn scrub(mut text: String, secrets: &[Secret]) -> String {
     for s in secrets {
         let raw = s.expose();
-        if raw.len() < 4 {
+        if raw.chars().count() < 4 {
             continue;
         }
-        let quoted = serde_json::Value::String(raw.to_string()).to_string();
-        let escaped = &quoted[1..quoted.len() - 1];
-        for needle in [raw, escaped] {
-            if text.contains(needle) {
-                text = text.replace(needle, "***");
-            }
+        let json_inner = |t: &str| {
+            let quoted = serde_json::Value::String(t.to_string()).to_string();
+            quoted[1..quoted.len() - 1].to_string()
+        };
+        let debug: String = raw.chars().flat_map(char::escape_debug).collect();
+        for form in [raw.to_string(), json_inner(raw), json_inner(&debug)] {
+            text = replace_with_truncations(text, &form);
         }
     }
     text
+}
+
+/// Replace `secret` and every truncation of it that keeps at least its first 12 characters.
+fn replace_with_truncations(text: String, secret: &str) -> String {
+    const HEAD_CHARS: usize = 12;
+    let head_len = secret
+        .char_indices()
+        .nth(HEAD_CHARS)
+        .map_or(secret.len(), |(i, _)| i);
+    let head = &secret[..head_len];
+    if !text.contains(head) {
+        return text;
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text.as_str();
+    while let Some(at) = rest.find(head) {
+        out.push_str(&rest[..at]);
+        let candidate = &rest[at..];
+        let mut common = candidate
+            .bytes()
+            .zip(secret.bytes())
+            .take_while(|(a, b)| a == b)
+            .count();
+        while !candidate.is_char_boundary(common) {
+            common -= 1;
+        }
+        out.push_str("***");
+        rest = &candidate[common.max(head_len)..];
+    }
+    out.push_str(rest);
+    out
 }
 
 #[cfg(test)]
@@ -81,6 +115,34 @@ mod tests {
         let out = scrub(text, &secrets);
         assert!(!out.contains("s3cr"), "{out}");
         assert!(out.contains("ab"), "short strings are left alone: {out}");
+    }
+
+    #[test]
+    fn scrub_catches_truncated_and_escaped_echoes() {
+        let secret = Secret::new("FAKE-ACCESS-TOKEN-0123456789abcdefghijklmnopqrstuvwxyz");
+        let shown: String = secret.expose().chars().take(20).collect();
+        let text = format!("customerTenantId `{shown}…` is not a GUID");
+        let out = scrub(text, std::slice::from_ref(&secret));
+        assert!(!out.contains("FAKE-ACCESS-TOKEN-01"), "{out}");
+        assert!(out.contains("is not a GUID"), "{out}");
+        // A secret with quotes, echoed debug-escaped inside a JSON string.
+        let secret = Secret::new(r#"se"cr\et-value-with-quotes"#);
+        let debug: String = secret
+            .expose()
+            .chars()
+            .flat_map(char::escape_debug)
+            .collect();
+        let envelope =
+            serde_json::json!({ "message": format!("tenantDomain `{debug}` is bad") }).to_string();
+        let out = scrub(envelope, std::slice::from_ref(&secret));
+        assert!(!out.contains("cr"), "{out}");
+        // Ordinary text that merely starts like a secret for fewer than 12 characters stays.
+        let token = Secret::new("FAKE-ACCESS-TOKEN-0123456789abcdefghijklmnopqrstuvwxyz");
+        let out = scrub(
+            "FAKE-ACCESS is a phrase".into(),
+            std::slice::from_ref(&token),
+        );
+        assert_eq!(out, "FAKE-ACCESS is a phrase");
     }
 
     #[test]

@@ -236,32 +236,37 @@ fn take_common(
     correlation_id: &mut Uuid,
     secrets: &mut Vec<Secret>,
 ) -> Result<CallOptions> {
-    // The correlation id first, so that even an invalid request's error carries the caller's id.
+    // Every secret first, before anything is validated, so that no error can echo one: the known secret
+    // fields, `auth` given as a bare string, and every value in `auth` but the (non-secret) tenant and
+    // client ids, which results legitimately carry.
+    for key in ["deviceCode", "refreshToken", "clientSecret", "accessToken"] {
+        if let Some(Value::String(s)) = map.get(key) {
+            secrets.push(Secret::new(s.clone()));
+        }
+    }
+    match map.get("auth") {
+        Some(Value::String(s)) => secrets.push(Secret::new(s.clone())),
+        Some(Value::Object(a)) => {
+            for (key, value) in a {
+                if let (false, Value::String(s)) = (key == "tenantId" || key == "clientId", value) {
+                    secrets.push(Secret::new(s.clone()));
+                }
+            }
+        }
+        _ => {}
+    }
+    // Then the correlation id, so that even an invalid request's error carries the caller's id.
     if let Some(v) = map.remove("correlationId") {
         let text = v
             .as_str()
             .ok_or_else(|| Error::invalid("correlationId must be a GUID string"))?;
         *correlation_id = crate::validate::guid("correlationId", text)?;
     }
-    for key in ["deviceCode", "refreshToken", "clientSecret", "accessToken"] {
-        if let Some(Value::String(s)) = map.get(key) {
-            secrets.push(Secret::new(s.clone()));
-        }
-    }
     let mut opts = CallOptions {
         correlation_id: *correlation_id,
         ..CallOptions::default()
     };
     if let Some(v) = map.remove("auth") {
-        // The secret fields only (never tenantId or clientId, which results legitimately carry), remembered
-        // even when the auth object is then refused.
-        if let Value::Object(a) = &v {
-            for key in ["clientSecret", "refreshToken", "accessToken"] {
-                if let Some(Value::String(s)) = a.get(key) {
-                    secrets.push(Secret::new(s.clone()));
-                }
-            }
-        }
         let auth: Auth =
             serde_json::from_value(v).map_err(|e| Error::invalid(format!("invalid auth: {e}")))?;
         opts.auth = Some(auth);

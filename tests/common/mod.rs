@@ -155,3 +155,62 @@ pub const ALL: [(&str, Export); 8] = [
         da_remove_lighthouse_assignment,
     ),
 ];
+
+// ---------------------------------------------------------------------------------------------------------
+// Helpers for the fault, secret and memory tests (appended; the functions above are unchanged).
+
+/// Call one export and return the envelope exactly as the library wrote it (before any parsing), so that
+/// tests can search the raw text, escapes included.
+pub fn call_text(f: Export, request: &Value) -> String {
+    let c = CString::new(request.to_string()).expect("test input has no interior NUL");
+    call_ptr_text(f, c.as_ptr())
+}
+
+/// Like [`call_text`], with raw bytes (a NUL is appended).
+pub fn call_raw_text(f: Export, bytes: &[u8]) -> String {
+    let c = CString::new(bytes.to_vec()).expect("test input has no interior NUL");
+    call_ptr_text(f, c.as_ptr())
+}
+
+fn call_ptr_text(f: Export, ptr: *const c_char) -> String {
+    let out = f(ptr);
+    assert!(!out.is_null(), "exports never return NULL");
+    // SAFETY: the library returns a NUL-terminated string it owns until we free it.
+    let text = unsafe { CStr::from_ptr(out) }
+        .to_str()
+        .expect("envelopes are UTF-8")
+        .to_string();
+    unsafe { delegated_admin::ffi::da_string_free(out) };
+    text
+}
+
+/// The emulator's request log as served by `GET /_emulator/requests` (the raw JSON text).
+pub fn emulator_requests_text(emu: &Emulator) -> String {
+    let (status, body) = http(emu, "GET", "/_emulator/requests", None);
+    assert_eq!(status, 200, "request log: {body}");
+    body
+}
+
+/// `POST /_emulator/requests/clear`.
+pub fn clear_emulator_requests(emu: &Emulator) {
+    let (status, body) = http(emu, "POST", "/_emulator/requests/clear", None);
+    assert!(status < 300, "request log cleared: {status} {body}");
+}
+
+/// `POST /_emulator/faults/clear`.
+pub fn clear_faults(emu: &Emulator) {
+    let (status, body) = http(emu, "POST", "/_emulator/faults/clear", None);
+    assert!(status < 300, "faults cleared: {status} {body}");
+}
+
+/// This process's resident set size in KiB (`VmRSS` of /proc/self/status); None off Linux.
+pub fn vm_rss_kib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    status
+        .lines()
+        .find(|l| l.starts_with("VmRSS:"))?
+        .split_whitespace()
+        .nth(1)?
+        .parse()
+        .ok()
+}
