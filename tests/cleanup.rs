@@ -5,19 +5,12 @@ mod common;
 use common::*;
 use serde_json::{json, Value};
 use std::collections::HashMap;
-use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use delegated_admin::ffi::{
     da_apply_dap_cleanup, da_job_cancel, da_job_free, da_job_poll, da_job_result, da_job_start,
     da_plan_dap_cleanup,
 };
-
-fn temp_dir(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("da-{name}-{}", uuid::Uuid::new_v4().simple()));
-    std::fs::create_dir_all(&d).unwrap();
-    d
-}
 
 fn plan(emu: &Emulator, extra: Value) -> Value {
     ok(da_plan_dap_cleanup, &request(emu, extra))
@@ -55,25 +48,6 @@ fn removals(emu: &Emulator) -> HashMap<String, usize> {
         }
     }
     m
-}
-
-fn assert_counts_add_up(report: &Value) {
-    let c = &report["counts"];
-    let n = |k: &str| c[k].as_u64().unwrap();
-    assert_eq!(
-        n("customers"),
-        n("removed") + n("failed") + n("skipped"),
-        "{c}"
-    );
-    assert_eq!(
-        n("candidates"),
-        n("removed") + n("failed") + n("skippedCandidates"),
-        "{c}"
-    );
-    assert_eq!(
-        report["outcomes"].as_array().unwrap().len() as u64,
-        n("customers")
-    );
 }
 
 #[test]

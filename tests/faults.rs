@@ -13,7 +13,6 @@ use delegated_admin::ffi::{da_apply_dap_cleanup, da_plan_dap_cleanup};
 use delegated_admin_emulator::LoggedRequest;
 use serde_json::{json, Value};
 use std::collections::HashMap;
-use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 const CUSTOMERS_PATH: &str = "/CustomerServiceAdminApi/Web/v1/delegatedAdminCustomers";
@@ -570,15 +569,6 @@ fn token_expiry_mid_run_with_a_refresh_token_is_refreshed() {
 // ---------------------------------------------------------------------------------------------------------
 // A whole cleanup under faults
 
-fn temp_dir(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!(
-        "da-faults-{name}-{}",
-        uuid::Uuid::new_v4().simple()
-    ));
-    std::fs::create_dir_all(&d).unwrap();
-    d
-}
-
 /// Customers whose DAP a PATCH actually ended (the emulator's counter). The request log cannot tell: a
 /// `resetMidBody`, `truncatedBody` or `nonJson` fault is logged with status 200 though the handler never ran.
 fn dap_removals(emu: &Emulator) -> u64 {
@@ -590,25 +580,6 @@ fn patches(emu: &Emulator) -> usize {
         .iter()
         .filter(|r| r.method == "PATCH")
         .count()
-}
-
-fn assert_counts_add_up(report: &Value) {
-    let c = &report["counts"];
-    let n = |k: &str| c[k].as_u64().unwrap();
-    assert_eq!(
-        n("customers"),
-        n("removed") + n("failed") + n("skipped"),
-        "{c}"
-    );
-    assert_eq!(
-        n("candidates"),
-        n("removed") + n("failed") + n("skippedCandidates"),
-        "{c}"
-    );
-    assert_eq!(
-        report["outcomes"].as_array().unwrap().len() as u64,
-        n("customers")
-    );
 }
 
 #[test]

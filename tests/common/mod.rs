@@ -214,3 +214,31 @@ pub fn vm_rss_kib() -> Option<u64> {
         .parse()
         .ok()
 }
+
+/// A fresh directory under the system temp dir for one test's files.
+pub fn temp_dir(name: &str) -> std::path::PathBuf {
+    let d = std::env::temp_dir().join(format!("da-{name}-{}", uuid::Uuid::new_v4().simple()));
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+/// A cleanup report's counts add up: every customer ends removed, failed or skipped, and so does every
+/// candidate, and there is one outcome per customer.
+pub fn assert_counts_add_up(report: &Value) {
+    let c = &report["counts"];
+    let n = |k: &str| c[k].as_u64().unwrap();
+    assert_eq!(
+        n("customers"),
+        n("removed") + n("failed") + n("skipped"),
+        "{c}"
+    );
+    assert_eq!(
+        n("candidates"),
+        n("removed") + n("failed") + n("skippedCandidates"),
+        "{c}"
+    );
+    assert_eq!(
+        report["outcomes"].as_array().unwrap().len() as u64,
+        n("customers")
+    );
+}

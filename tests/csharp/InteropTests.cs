@@ -61,6 +61,7 @@ namespace DelegatedAdmin.InteropTests
             Run("device code", TestDeviceCode);
             Run("8 threads at once", TestThreads);
             Run("DAP cleanup plan and the job interface", TestCleanupJobs);
+            Run("DAP cleanup through the job interface: cancel an apply, resume it with the same journal", TestCleanupCancelResume);
 
             Console.WriteLine("{0} passed, {1} failed", passed, failed);
             return failed == 0 ? 0 : 1;
@@ -875,6 +876,272 @@ namespace DelegatedAdmin.InteropTests
             Check(!(bool)cancelUnknown.Get("ok"), "cancelling an unknown job is an error", Json.Write(cancelUnknown));
         }
 
+        /// <summary>Polls a job every 50 ms until <paramref name="until"/> says stop (or 60 s pass); returns the last status.</summary>
+        private static JsonObject PollJob(string jobId, Func<JsonObject, bool> until, List<string> events)
+        {
+            string request = Json.Write(Json.Obj("jobId", jobId, "maxEvents", 1000));
+            DateTime deadline = DateTime.UtcNow.AddSeconds(60);
+            JsonObject status = null;
+            while (DateTime.UtcNow < deadline)
+            {
+                status = Result("da_job_poll", ParseEnvelope("da_job_poll", DelegatedAdminNative.JobPoll(request)));
+                if (status == null)
+                {
+                    return null;
+                }
+                foreach (JsonObject e in status.Objects("events"))
+                {
+                    events.Add(e.Str("message"));
+                }
+                if (until(status))
+                {
+                    return status;
+                }
+                Thread.Sleep(50);
+            }
+            Fail("job " + jobId + " reaches the awaited state within 60 s", Json.Write(status));
+            return status;
+        }
+
+        private static bool Ended(JsonObject status)
+        {
+            string state = status.Str("state");
+            return state == "succeeded" || state == "failed" || state == "cancelled";
+        }
+
+        /// <summary>Checks that a report's counts add up; returns them.</summary>
+        private static JsonObject CheckCounts(string what, JsonObject report)
+        {
+            JsonObject counts = report.Obj("counts");
+            if (counts == null)
+            {
+                Fail(what + ": the report has counts", Json.Write(report));
+                return null;
+            }
+            Equal(counts.Num("customers"), counts.Num("removed") + counts.Num("failed") + counts.Num("skipped"),
+                what + ": customers = removed + failed + skipped");
+            Equal(counts.Num("candidates"), counts.Num("removed") + counts.Num("failed") + counts.Num("skippedCandidates"),
+                what + ": candidates = removed + failed + skippedCandidates");
+            Equal(counts.Num("customers"), (double)report.Objects("outcomes").Count, what + ": one outcome per customer");
+            return counts;
+        }
+
+        private static void TestCleanupCancelResume()
+        {
+            string folder = Path.Combine(Path.GetTempPath(), "delegated-admin-csharp-" + Guid.NewGuid().ToString("N"));
+            Directory.CreateDirectory(folder);
+            try
+            {
+                CleanupCancelResume(folder);
+            }
+            finally
+            {
+                Directory.Delete(folder, true);
+            }
+        }
+
+        private static void CleanupCancelResume(string folder)
+        {
+            string planPath = Path.Combine(folder, "plan.json");
+            string journalPath = Path.Combine(folder, "journal.jsonl");
+            string csvPath = Path.Combine(folder, "report.csv");
+
+            // 1. Plan, as a job: start, poll until it ends, take the result, free.
+            List<string> planEvents = new List<string>();
+            JsonObject planStarted = Result("da_job_start(planDapCleanup)",
+                Call("da_job_start", Request("operation", "planDapCleanup", "inactiveDays", 90, "planPath", planPath)));
+            if (planStarted == null)
+            {
+                return;
+            }
+            string planJob = planStarted.Str("jobId");
+            JsonObject planStatus = PollJob(planJob, Ended, planEvents);
+            Equal("succeeded", planStatus == null ? null : planStatus.Str("state"), "the plan job succeeds");
+            JsonObject plan = Result("da_job_result(plan)", ParseEnvelope("da_job_result",
+                DelegatedAdminNative.JobResult(Json.Write(Json.Obj("jobId", planJob, "waitSeconds", 10)))));
+            Result("da_job_free(plan)", ParseEnvelope("da_job_free", DelegatedAdminNative.JobFree(Json.Write(Json.Obj("jobId", planJob)))));
+            if (plan == null)
+            {
+                return;
+            }
+            Check(planEvents.Exists(delegate(string m) { return m != null && m.StartsWith("planned:", StringComparison.Ordinal); }),
+                "the plan job's events end with its summary", string.Join(" | ", planEvents.ToArray()));
+            Check(File.Exists(planPath), "planPath: the plan is written to the file", planPath);
+            List<string> candidates = new List<string>();
+            foreach (JsonObject c in plan.Objects("candidates"))
+            {
+                candidates.Add(c.Str("customerTenantId"));
+            }
+            Check(candidates.Count >= 10, "the plan has candidates to remove (" + candidates.Count + ")", null);
+            if (candidates.Count < 10)
+            {
+                return;
+            }
+            string planId = plan.Str("planId");
+
+            // 2. Apply, as a job, slowly paced; poll until some customers are done, then cancel.
+            Http.Post(url + "/_emulator/requests/clear", "{}");
+            List<string> applyEvents = new List<string>();
+            JsonObject applyStarted = Result("da_job_start(applyDapCleanup)", Call("da_job_start", Request(
+                "operation", "applyDapCleanup", "planPath", planPath, "journalPath", journalPath,
+                "concurrency", 2, "requestsPerSecond", 4)));
+            if (applyStarted == null)
+            {
+                return;
+            }
+            string applyJob = applyStarted.Str("jobId");
+            JsonObject progressed = PollJob(applyJob, delegate(JsonObject status)
+            {
+                JsonObject p = status.Obj("progress");
+                return Ended(status) || (p != null && p.Num("done") >= 3);
+            }, applyEvents);
+            if (progressed == null)
+            {
+                return;
+            }
+            Equal("running", progressed.Str("state"), "the apply job is still running after 3 customers");
+            JsonObject progress = progressed.Obj("progress");
+            Equal("removing", progress.Str("phase"), "progress.phase is removing");
+            Equal((double)candidates.Count, progress.Num("total"), "progress.total is the plan's candidates");
+            Check(progress.Num("done") >= 3 && progress.Num("done") < candidates.Count, "progress.done counts the settled customers", Json.Write(progress));
+            Check(applyEvents.Exists(delegate(string m) { return m != null && m.Contains(": removed"); }),
+                "the apply job's events name each outcome", string.Join(" | ", applyEvents.ToArray()));
+
+            JsonObject cancelled = Result("da_job_cancel", ParseEnvelope("da_job_cancel",
+                DelegatedAdminNative.JobCancel(Json.Write(Json.Obj("jobId", applyJob)))));
+            if (cancelled != null)
+            {
+                string state = cancelled.Str("state");
+                Check(state == "cancelling" || state == "cancelled", "da_job_cancel answers cancelling (or cancelled)", state);
+            }
+            JsonObject firstReport = Result("da_job_result(cancelled apply)", ParseEnvelope("da_job_result",
+                DelegatedAdminNative.JobResult(Json.Write(Json.Obj("jobId", applyJob, "waitSeconds", 30)))));
+            JsonObject afterCancel = Result("da_job_poll(after cancel)", ParseEnvelope("da_job_poll",
+                DelegatedAdminNative.JobPoll(Json.Write(Json.Obj("jobId", applyJob)))));
+            if (afterCancel != null)
+            {
+                Equal("cancelled", afterCancel.Str("state"), "the job's state after cancel and result");
+            }
+            JsonObject freed = Result("da_job_free(apply)", ParseEnvelope("da_job_free",
+                DelegatedAdminNative.JobFree(Json.Write(Json.Obj("jobId", applyJob)))));
+            if (freed != null)
+            {
+                Equal(true, freed.Get("freed"), "da_job_free frees the cancelled job");
+            }
+            if (firstReport == null)
+            {
+                return;
+            }
+            Equal(planId, firstReport.Str("planId"), "the cancelled run's report names the plan");
+            Equal(true, firstReport.Get("stoppedEarly"), "the cancelled run's report says stoppedEarly");
+            Equal("cancelled", firstReport.Str("stopReason"), "the cancelled run's stopReason");
+            JsonObject firstCounts = CheckCounts("the cancelled run", firstReport);
+            if (firstCounts == null)
+            {
+                return;
+            }
+            Equal((double)candidates.Count, firstCounts.Num("candidates"), "the cancelled run counts every candidate");
+            Check(firstCounts.Num("removed") >= 1 && firstCounts.Num("removed") < candidates.Count,
+                "the cancelled run removed some candidates, not all (" + firstCounts.Num("removed") + " of " + candidates.Count + ")", Json.Write(firstCounts));
+            Check(firstCounts.Num("skippedCandidates") > 0, "the candidates not attempted are skipped", Json.Write(firstCounts));
+            HashSet<string> removedFirst = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+            foreach (JsonObject o in firstReport.Objects("outcomes"))
+            {
+                if (o.Str("outcome") == "removed")
+                {
+                    removedFirst.Add(o.Str("customerTenantId"));
+                }
+            }
+            Check(File.Exists(journalPath), "the journal exists after the cancel", journalPath);
+
+            // 3. Resume with the same plan and journal, through the blocking da_apply_dap_cleanup.
+            JsonObject resumed = Result("da_apply_dap_cleanup(resume)", Call("da_apply_dap_cleanup", Request(
+                "planPath", planPath, "journalPath", journalPath, "reportCsvPath", csvPath, "requestsPerSecond", 0)));
+            if (resumed == null)
+            {
+                return;
+            }
+            Equal(false, resumed.Get("stoppedEarly"), "the resumed run finishes");
+            JsonObject counts = CheckCounts("the resumed run", resumed);
+            if (counts == null)
+            {
+                return;
+            }
+            Equal((double)candidates.Count, counts.Num("candidates"), "the resumed run counts every candidate");
+            Equal((double)candidates.Count, counts.Num("removed"), "every candidate ends removed");
+            Equal(0.0, counts.Num("failed"), "no candidate failed");
+            Check(counts.Num("fromJournal") >= removedFirst.Count, "the resume takes the first run's outcomes from the journal (" +
+                counts.Num("fromJournal") + " >= " + removedFirst.Count + ")", null);
+            Check(File.Exists(csvPath) && File.ReadAllLines(csvPath).Length == (int)counts.Num("customers") + 1,
+                "the CSV report has a header and one row per customer", csvPath);
+
+            // 4. Every candidate has DAP removed, and nothing was done twice.
+            int stillEnabled = 0;
+            foreach (string id in candidates)
+            {
+                JsonObject customer = Json.Parse(Http.Get(url + "/_emulator/customers/" + id, null)) as JsonObject;
+                if (customer == null || !Equals(false, customer.Get("dapEnabled")))
+                {
+                    stillEnabled++;
+                }
+            }
+            Equal(0, stillEnabled, "GET /_emulator/customers/{id}: every candidate has dapEnabled false");
+
+            Dictionary<string, int> journaled = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+            foreach (string line in File.ReadAllLines(journalPath))
+            {
+                if (line.Trim().Length == 0)
+                {
+                    continue;
+                }
+                JsonObject record = Json.Parse(line) as JsonObject;
+                if (record != null && record.Str("type") == "outcome" && record.Str("outcome") == "removed")
+                {
+                    string id = record.Str("customerTenantId");
+                    int n;
+                    journaled.TryGetValue(id, out n);
+                    journaled[id] = n + 1;
+                }
+            }
+            int twice = 0;
+            foreach (KeyValuePair<string, int> pair in journaled)
+            {
+                if (pair.Value != 1)
+                {
+                    twice++;
+                }
+            }
+            Equal(candidates.Count, journaled.Count, "the journal has a removed outcome for every candidate");
+            Equal(0, twice, "the journal has no customer removed twice");
+
+            Dictionary<string, int> patches = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+            List<object> log = Json.Parse(Http.Get(url + "/_emulator/requests", null)) as List<object>;
+            foreach (object entry in log ?? new List<object>())
+            {
+                JsonObject request = entry as JsonObject;
+                if (request == null || request.Str("method") != "PATCH" || request.Str("path") == null)
+                {
+                    continue;
+                }
+                string path = request.Str("path");
+                string id = path.Substring(path.LastIndexOf('/') + 1);
+                int n;
+                patches.TryGetValue(id, out n);
+                patches[id] = n + 1;
+            }
+            int resent = 0;
+            foreach (string id in removedFirst)
+            {
+                int n;
+                patches.TryGetValue(id, out n);
+                if (n != 1)
+                {
+                    resent++;
+                }
+            }
+            Equal(0, resent, "each customer removed before the cancel got exactly one PATCH across both runs");
+        }
+
         private static void TestThreads()
         {
             List<object> inactive = fixtures.List("inactiveDapCustomerIds");
@@ -993,6 +1260,8 @@ namespace DelegatedAdmin.InteropTests
         {
             request.Proxy = null;
             request.Timeout = 30000;
+            // A fresh connection each time: Mono may otherwise reuse one the emulator has already closed as idle.
+            request.KeepAlive = false;
             if (body != null)
             {
                 request.ContentLength = body.Length;

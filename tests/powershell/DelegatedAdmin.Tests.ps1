@@ -113,7 +113,7 @@ Describe 'The module' {
     }
 
     It 'asks for confirmation before every removal (ConfirmImpact High)' {
-        foreach ($name in @('Remove-DelegatedAdminDapRelationship', 'Remove-DelegatedAdminLighthouseAssignment')) {
+        foreach ($name in @('Remove-DelegatedAdminDapRelationship', 'Remove-DelegatedAdminLighthouseAssignment', 'Invoke-DelegatedAdminDapCleanup')) {
             $binding = (Get-Command -Name $name).ScriptBlock.Attributes | Where-Object { $_ -is [System.Management.Automation.CmdletBindingAttribute] }
             $binding.SupportsShouldProcess | Should -BeTrue
             $binding.ConfirmImpact | Should -Be 'High'
@@ -523,5 +523,400 @@ Describe '-Verbose' {
         $text | Should -Match 'da_list_delegated_admin_customers: GET 127\.0\.0\.1:\d+ \(correlation id [0-9a-f-]{36}\)'
         $text | Should -Not -Match ([regex]::Escape($Fixtures.clientSecret))
         $text | Should -Not -Match ([regex]::Escape($token.AccessToken))
+    }
+}
+
+Describe 'DAP cleanup: New-DelegatedAdminDapCleanupPlan and Invoke-DelegatedAdminDapCleanup' {
+    BeforeAll {
+        # An emulator of its own: the tests above removed the inactive DAP relationships of the shared one.
+        # 120 customers, 36 of them inactive DAP candidates; each test below works on its own slice of them.
+        $startInfo = New-Object -TypeName System.Diagnostics.ProcessStartInfo
+        $startInfo.FileName = $emulatorPath
+        $startInfo.Arguments = '--port 0 --customers 120 --seed 7'
+        $startInfo.UseShellExecute = $false
+        $startInfo.RedirectStandardOutput = $true
+        $CleanupEmulator = [System.Diagnostics.Process]::Start($startInfo)
+        $line = $CleanupEmulator.StandardOutput.ReadLine()
+        if ($line -notmatch '^listening on (\S+)') {
+            throw "The cleanup emulator did not print 'listening on URL' (got '$line')."
+        }
+        $CleanupUrl = $Matches[1].TrimEnd('/')
+
+        function Get-CleanupJson {
+            param([string] $Path)
+            $client = New-Object -TypeName System.Net.WebClient
+            try {
+                $client.Encoding = [System.Text.Encoding]::UTF8
+                $client.DownloadString("$CleanupUrl$Path") | ConvertFrom-Json
+            }
+            finally {
+                $client.Dispose()
+            }
+        }
+
+        function Get-CleanupRequest {
+            # Windows PowerShell 5.1's ConvertFrom-Json writes a JSON array as one object; PowerShell 7's enumerates it.
+            $parsed = Get-CleanupJson -Path '/_emulator/requests'
+            foreach ($item in $parsed) {
+                if ($null -ne $item) {
+                    $item
+                }
+            }
+        }
+
+        function Invoke-CleanupControl {
+            param([string] $Path, [string] $Body = '{}')
+            Invoke-RestMethod -Method Post -Uri "$CleanupUrl$Path" -ContentType 'application/json' -Body $Body | Out-Null
+        }
+
+        function Get-CleanupCustomer {
+            param([string] $Id)
+            Get-CleanupJson -Path "/_emulator/customers/$Id"
+        }
+
+        function Connect-CleanupEmulator {
+            param([int] $MaxRetries = -1)
+            $secret = ConvertTo-SecureString -String $CleanupFixtures.clientSecret -AsPlainText -Force
+            if ($MaxRetries -ge 0) {
+                Connect-DelegatedAdmin -Endpoint $CleanupUrl -TenantId $CleanupFixtures.tenantId -ClientId $CleanupFixtures.clientId -ClientSecret $secret -MaxRetries $MaxRetries
+            }
+            else {
+                Connect-DelegatedAdmin -Endpoint $CleanupUrl -TenantId $CleanupFixtures.tenantId -ClientId $CleanupFixtures.clientId -ClientSecret $secret
+            }
+        }
+
+        function Get-JournalOutcome {
+            param([string] $Path)
+            @(Get-Content -LiteralPath $Path -Encoding UTF8 | Where-Object { $_ -match '"type"\s*:\s*"outcome"' } | ForEach-Object { $_ | ConvertFrom-Json })
+        }
+
+        $CleanupFixtures = Get-CleanupJson -Path '/_emulator/fixtures'
+        Connect-CleanupEmulator
+
+        $Work = Join-Path -Path $TestDrive -ChildPath 'cleanup'
+        $null = New-Item -ItemType Directory -Path $Work
+        $FullPlanPath = Join-Path -Path $Work -ChildPath 'full-plan.json'
+        $FullPlan = New-DelegatedAdminDapCleanupPlan -Path $FullPlanPath
+        $Ids = @($FullPlan.Candidates | ForEach-Object { $_.CustomerTenantId })
+        if ($Ids.Count -lt 27) {
+            throw "The cleanup emulator has $($Ids.Count) candidates; the tests need 27."
+        }
+    }
+
+    AfterAll {
+        if ($null -ne $CleanupEmulator -and -not $CleanupEmulator.HasExited) {
+            $CleanupEmulator.Kill()
+            $CleanupEmulator.WaitForExit(5000) | Out-Null
+        }
+        Connect-Emulator
+    }
+
+    It 'plans every customer: the inactive DAP ones are candidates, every other one is kept with its reason' {
+        $FullPlan.PSObject.TypeNames | Should -Contain 'DelegatedAdmin.DapCleanupPlan'
+        $FullPlan.PlanId | Should -Match '^[0-9a-f]{8}-[0-9a-f]{4}-'
+        $FullPlan.InactiveDays | Should -Be 90
+        $FullPlan.CustomerCount | Should -Be $CleanupFixtures.customerCount
+        $FullPlan.CandidateCount | Should -Be $CleanupFixtures.inactiveDapCount
+        ($FullPlan.CandidateCount + $FullPlan.KeptCount) | Should -Be $FullPlan.CustomerCount
+        @($FullPlan.Candidates).Count | Should -Be $FullPlan.CandidateCount
+        @($FullPlan.Kept).Count | Should -Be $FullPlan.KeptCount
+        $FullPlan.AsOf | Should -BeOfType ([datetime])
+        foreach ($id in $CleanupFixtures.inactiveDapCustomerIds) {
+            $Ids | Should -Contain $id
+        }
+        foreach ($entry in $FullPlan.Candidates) {
+            $entry.PSObject.TypeNames | Should -Contain 'DelegatedAdmin.DapCleanupPlanEntry'
+            $entry.IsCandidate | Should -BeTrue
+            $entry.Reason | Should -BeIn @('inactive_sign_in', 'never_signed_in')
+            $entry.DapEnabled | Should -BeTrue
+            $entry.InactiveDays | Should -BeGreaterOrEqual 90
+            $entry.Detail | Should -Not -BeNullOrEmpty
+        }
+        foreach ($entry in $FullPlan.Kept) {
+            $entry.IsCandidate | Should -BeFalse
+            $entry.Reason | Should -BeIn @('no_dap', 'recent_sign_in', 'recent_start', 'no_dates', 'excluded', 'not_included', 'invalid_id')
+        }
+    }
+
+    It 'saves the plan with -Path exactly as the library wrote it, and keeps that JSON on the object' {
+        $FullPlan.Path | Should -Be $FullPlanPath
+        $saved = [System.IO.File]::ReadAllText($FullPlanPath, [System.Text.Encoding]::UTF8)
+        $saved | Should -BeExactly $FullPlan.PlanJson
+        ($saved | ConvertFrom-Json).planId | Should -Be $FullPlan.PlanId
+    }
+
+    It 'plans as a job: Write-Progress while listing, the job events with -Verbose' {
+        Mock -ModuleName DelegatedAdmin -CommandName Write-Progress -MockWith { return }
+        $records = @(New-DelegatedAdminDapCleanupPlan -Verbose 4>&1)
+        $plans = @($records | Where-Object { $_.PSObject.TypeNames -contains 'DelegatedAdmin.DapCleanupPlan' })
+        $plans.Count | Should -Be 1
+        $plans[0].Path | Should -BeNullOrEmpty
+        $text = @($records | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] } | ForEach-Object { $_.Message }) -join "`n"
+        $text | Should -Match 'da_job_start \(planDapCleanup\): 127\.0\.0\.1:\d+ \(correlation id [0-9a-f-]{36}\)'
+        $text | Should -Match 'listing delegated admin customers'
+        $text | Should -Match 'planned: \d+ customers, \d+ candidates, \d+ kept'
+        $text | Should -Not -Match ([regex]::Escape($CleanupFixtures.clientSecret))
+        Should -Invoke -ModuleName DelegatedAdmin -CommandName Write-Progress -ParameterFilter { $Status -like '*listed*' }
+        Should -Invoke -ModuleName DelegatedAdmin -CommandName Write-Progress -ParameterFilter { $Completed }
+        # The temporary plan file is gone.
+        @(Get-ChildItem -LiteralPath ([System.IO.Path]::GetTempPath()) -Filter ('DelegatedAdmin-plan-*.json')).Count | Should -Be 0
+    }
+
+    It 'honours -Include and -Exclude, and refuses ids that are not GUIDs' {
+        $plan = New-DelegatedAdminDapCleanupPlan -Include $Ids[0], $Ids[1] -Exclude $Ids[1]
+        $plan.CandidateCount | Should -Be 1
+        $plan.Candidates[0].CustomerTenantId | Should -Be $Ids[0]
+        ($plan.Kept | Where-Object { $_.CustomerTenantId -eq $Ids[1] }).Reason | Should -Be 'excluded'
+        ($plan.Kept | Where-Object { $_.CustomerTenantId -eq $Ids[2] }).Reason | Should -Be 'not_included'
+        $plan.Include | Should -Be @($Ids[0], $Ids[1])
+        $plan.Exclude | Should -Be @($Ids[1])
+        $failure = { New-DelegatedAdminDapCleanupPlan -Exclude 'not-a-guid' } | Should -Throw -PassThru
+        $failure.CategoryInfo.Category | Should -Be 'InvalidArgument'
+        $failure.FullyQualifiedErrorId | Should -BeLike 'DelegatedAdmin.InvalidArgument.Exclude*'
+    }
+
+    It '-WhatIf lists the candidates and calls nothing: no request, no journal, no change' {
+        $journal = Join-Path -Path $Work -ChildPath 'whatif.journal.jsonl'
+        Invoke-CleanupControl -Path '/_emulator/requests/clear'
+        $result = $FullPlan | Invoke-DelegatedAdminDapCleanup -JournalPath $journal -WhatIf
+        $result | Should -BeNullOrEmpty
+        @(Get-CleanupRequest).Count | Should -Be 0
+        Test-Path -LiteralPath $journal | Should -BeFalse
+        foreach ($id in $Ids) {
+            (Get-CleanupCustomer -Id $id).dapEnabled | Should -BeTrue
+        }
+    }
+
+    It '-Force removes every candidate of the plan and nothing else; the report counts add up; JSON and CSV reports' {
+        $group = @($Ids[0..5])
+        $planPath = Join-Path -Path $Work -ChildPath 'force-plan.json'
+        $plan = New-DelegatedAdminDapCleanupPlan -Include $group -Path $planPath
+        $plan.CandidateCount | Should -Be 6
+        $journal = Join-Path -Path $Work -ChildPath 'force.journal.jsonl'
+        $jsonReport = Join-Path -Path $Work -ChildPath 'force-report.json'
+        $csvReport = Join-Path -Path $Work -ChildPath 'force-report.csv'
+
+        $report = $plan | Invoke-DelegatedAdminDapCleanup -JournalPath $journal -ReportPath $jsonReport -ReportCsvPath $csvReport -RequestsPerSecond 0 -Force
+
+        $report.PSObject.TypeNames | Should -Contain 'DelegatedAdmin.DapCleanupReport'
+        $report.PlanId | Should -Be $plan.PlanId
+        $report.StoppedEarly | Should -BeFalse
+        $report.Counts.PSObject.TypeNames | Should -Contain 'DelegatedAdmin.DapCleanupCounts'
+        $report.Counts.Candidates | Should -Be 6
+        $report.Counts.Removed | Should -Be 6
+        $report.Counts.Failed | Should -Be 0
+        $report.Counts.FromJournal | Should -Be 0
+        $report.Counts.Customers | Should -Be $plan.CustomerCount
+        $report.Counts.Customers | Should -Be ($report.Counts.Removed + $report.Counts.Failed + $report.Counts.Skipped)
+        $report.Counts.Candidates | Should -Be ($report.Counts.Removed + $report.Counts.Failed + $report.Counts.SkippedCandidates)
+        @($report.Outcomes).Count | Should -Be $report.Counts.Customers
+        $report.Outcomes[0].PSObject.TypeNames | Should -Contain 'DelegatedAdmin.DapCleanupOutcome'
+        $removed = @($report.Outcomes | Where-Object { $_.Outcome -eq 'removed' })
+        $removed.Count | Should -Be 6
+        foreach ($outcome in $removed) {
+            $group | Should -Contain $outcome.CustomerTenantId
+            $outcome.Stage | Should -Be 'apply'
+            $outcome.CorrelationId | Should -Match '^[0-9a-f-]{36}$'
+            $outcome.At | Should -BeOfType ([datetime])
+        }
+        foreach ($id in $group) {
+            (Get-CleanupCustomer -Id $id).dapEnabled | Should -BeFalse
+        }
+        foreach ($id in $Ids[6..($Ids.Count - 1)]) {
+            (Get-CleanupCustomer -Id $id).dapEnabled | Should -BeTrue
+        }
+
+        $report.JournalPath | Should -Be $journal
+        Test-Path -LiteralPath $journal | Should -BeTrue
+        $report.ReportPath | Should -Be $jsonReport
+        (Get-Content -LiteralPath $jsonReport -Raw -Encoding UTF8 | ConvertFrom-Json).counts.removed | Should -Be 6
+        $rows = @(Import-Csv -LiteralPath $csvReport -Encoding UTF8)
+        $rows.Count | Should -Be $report.Counts.Customers
+        @($rows | Where-Object { $_.outcome -eq 'removed' }).Count | Should -Be 6
+    }
+
+    It 'applying the same plan with the same journal again acts on nothing twice' {
+        $planPath = Join-Path -Path $Work -ChildPath 'force-plan.json'
+        $journal = Join-Path -Path $Work -ChildPath 'force.journal.jsonl'
+        Invoke-CleanupControl -Path '/_emulator/requests/clear'
+        $again = Invoke-DelegatedAdminDapCleanup -PlanPath $planPath -JournalPath $journal -Force
+        $again.Counts.FromJournal | Should -Be 6
+        $again.Counts.Removed | Should -Be 6
+        $again.Requests | Should -Be 0
+        @(Get-CleanupRequest | Where-Object { $_.method -eq 'PATCH' }).Count | Should -Be 0
+        @(Get-JournalOutcome -Path $journal).Count | Should -Be 6
+    }
+
+    It 'names the default journal after the plan id, beside the plan file, and says so with -Verbose' {
+        $planPath = Join-Path -Path $Work -ChildPath 'force-plan.json'
+        $planId = (Get-Content -LiteralPath $planPath -Raw | ConvertFrom-Json).planId
+        $records = @(Invoke-DelegatedAdminDapCleanup -PlanPath $planPath -Force -Verbose 4>&1)
+        $expected = Join-Path -Path $Work -ChildPath ('dap-cleanup-{0}.journal.jsonl' -f $planId)
+        Test-Path -LiteralPath $expected | Should -BeTrue
+        $text = @($records | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] } | ForEach-Object { $_.Message }) -join "`n"
+        $text | Should -BeLike ('*' + $expected + '*')
+        $report = @($records | Where-Object { $_.PSObject.TypeNames -contains 'DelegatedAdmin.DapCleanupReport' })[0]
+        $report.JournalPath | Should -Be $expected
+        # A new journal, but the recheck finds these DAP relationships already gone: skipped, not sent again.
+        $report.Counts.SkippedCandidates | Should -Be 6
+        $report.Counts.Removed | Should -Be 0
+    }
+
+    It 'a stopped run (Ctrl+C) cancels the job cleanly, and the same plan and journal resume it' {
+        $group = @($Ids[6..21])
+        $planPath = Join-Path -Path $Work -ChildPath 'stop-plan.json'
+        $plan = New-DelegatedAdminDapCleanupPlan -Include $group -Path $planPath
+        $plan.CandidateCount | Should -Be 16
+        $journal = Join-Path -Path $Work -ChildPath 'stop.journal.jsonl'
+
+        # The run, slowly paced, in a runspace of its own; Stop() does what Ctrl+C does: PowerShell stops the
+        # pipeline, and the cmdlet's finally cancels the job, waits for it to settle and frees it.
+        $script = {
+            param($ModulePath, $Url, $TenantId, $ClientId, $ClientSecret, $PlanPath, $JournalPath)
+            Import-Module -Name $ModulePath -ErrorAction Stop
+            Connect-DelegatedAdmin -Endpoint $Url -TenantId $TenantId -ClientId $ClientId -ClientSecret (ConvertTo-SecureString -String $ClientSecret -AsPlainText -Force)
+            Invoke-DelegatedAdminDapCleanup -PlanPath $PlanPath -JournalPath $JournalPath -Concurrency 1 -RequestsPerSecond 2 -Force
+        }
+        $modulePath = Join-Path -Path $RepoRoot -ChildPath 'powershell/DelegatedAdmin.psd1'
+        $ps = [powershell]::Create()
+        try {
+            $null = $ps.AddScript($script.ToString())
+            foreach ($argument in @($modulePath, $CleanupUrl, $CleanupFixtures.tenantId, $CleanupFixtures.clientId, $CleanupFixtures.clientSecret, $planPath, $journal)) {
+                $null = $ps.AddArgument($argument)
+            }
+            $async = $ps.BeginInvoke()
+            $settled = 0
+            $deadline = [DateTime]::UtcNow.AddSeconds(60)
+            while ([DateTime]::UtcNow -lt $deadline -and -not $async.IsCompleted) {
+                if (Test-Path -LiteralPath $journal) {
+                    $settled = @(Get-JournalOutcome -Path $journal).Count
+                    if ($settled -ge 2) {
+                        break
+                    }
+                }
+                Start-Sleep -Milliseconds 100
+            }
+            $async.IsCompleted | Should -BeFalse -Because 'the paced run must still be going when it is stopped'
+            $settled | Should -BeGreaterOrEqual 2
+            $ps.Stop()
+            $ps.InvocationStateInfo.State | Should -Be 'Stopped'
+            $warnings = @($ps.Streams.Warning | ForEach-Object { $_.Message }) -join "`n"
+            if ($warnings.Length -gt 0) {
+                $warnings | Should -BeLike ('*' + $journal + '*')
+            }
+        }
+        finally {
+            $ps.Dispose()
+        }
+
+        # Stopped part-way: some removed and journaled, some not yet.
+        $before = @(Get-JournalOutcome -Path $journal | Where-Object { $_.outcome -eq 'removed' })
+        $before.Count | Should -BeGreaterOrEqual 2
+        @($group | Where-Object { (Get-CleanupCustomer -Id $_).dapEnabled }).Count | Should -BeGreaterThan 0
+
+        # Resume: the same plan and journal.
+        $report = Invoke-DelegatedAdminDapCleanup -PlanPath $planPath -JournalPath $journal -RequestsPerSecond 0 -Force
+        $report.StoppedEarly | Should -BeFalse
+        $report.Counts.Candidates | Should -Be 16
+        $report.Counts.Removed | Should -Be 16
+        $report.Counts.Failed | Should -Be 0
+        $report.Counts.FromJournal | Should -BeGreaterOrEqual $before.Count
+        $report.Counts.Customers | Should -Be ($report.Counts.Removed + $report.Counts.Failed + $report.Counts.Skipped)
+        $report.Counts.Candidates | Should -Be ($report.Counts.Removed + $report.Counts.Failed + $report.Counts.SkippedCandidates)
+        foreach ($id in $group) {
+            (Get-CleanupCustomer -Id $id).dapEnabled | Should -BeFalse
+        }
+        # Nothing twice: one "removed" outcome per customer across both runs.
+        $removedLines = @(Get-JournalOutcome -Path $journal | Where-Object { $_.outcome -eq 'removed' })
+        $perCustomer = @($removedLines | Group-Object -Property customerTenantId)
+        $perCustomer.Count | Should -Be 16
+        foreach ($customer in $perCustomer) {
+            $customer.Count | Should -Be 1 -Because $customer.Name
+        }
+    }
+
+    It 'declined customers: the reduced plan keeps the plan id, applies only the confirmed ones, and the whole plan finishes later' {
+        $group = @($Ids[22..25])
+        $plan = New-DelegatedAdminDapCleanupPlan -Include $group
+        $confirmed = @($group[0], $group[1])
+        $json = InModuleScope DelegatedAdmin -Parameters @{ PlanJson = $plan.PlanJson; Confirmed = $confirmed } -ScriptBlock {
+            param($PlanJson, $Confirmed)
+            ConvertTo-DelegatedAdminReducedPlanJson -PlanJson $PlanJson -CustomerTenantId $Confirmed
+        }
+        $reduced = $json | ConvertFrom-Json
+        $reduced.planId | Should -Be $plan.PlanId
+        @($reduced.candidates).Count | Should -Be 2
+        $reduced.summary.candidates | Should -Be 2
+        $reduced.summary.kept | Should -Be ($plan.KeptCount + 2)
+        $reduced.summary.customers | Should -Be $plan.CustomerCount
+        $declined = @($reduced.kept | Where-Object { $group[2..3] -contains $_.customerTenantId })
+        $declined.Count | Should -Be 2
+        foreach ($entry in $declined) {
+            $entry.reason | Should -Be 'excluded'
+            $entry.detail | Should -BeLike 'declined when asked*'
+        }
+
+        # What the cmdlet does with it when only some customers were confirmed: the same job, the reduced plan.
+        $journal = Join-Path -Path $Work -ChildPath 'reduced.journal.jsonl'
+        $report = InModuleScope DelegatedAdmin -Parameters @{ Json = $json; Journal = $journal } -ScriptBlock {
+            param($Json, $Journal)
+            Invoke-DelegatedAdminJob -Operation 'applyDapCleanup' -Request @{ journalPath = $Journal; requestsPerSecond = 0 } -RawJson @{ plan = $Json } -Activity 'test'
+        }
+        $report.counts.removed | Should -Be 2
+        $report.counts.customers | Should -Be $plan.CustomerCount
+        (Get-CleanupCustomer -Id $group[0]).dapEnabled | Should -BeFalse
+        (Get-CleanupCustomer -Id $group[1]).dapEnabled | Should -BeFalse
+        (Get-CleanupCustomer -Id $group[2]).dapEnabled | Should -BeTrue
+        (Get-CleanupCustomer -Id $group[3]).dapEnabled | Should -BeTrue
+
+        $whole = $plan | Invoke-DelegatedAdminDapCleanup -JournalPath $journal -RequestsPerSecond 0 -Force
+        $whole.Counts.FromJournal | Should -Be 2
+        $whole.Counts.Removed | Should -Be 4
+        foreach ($id in $group) {
+            (Get-CleanupCustomer -Id $id).dapEnabled | Should -BeFalse
+        }
+    }
+
+    It 'writes a customer whose removal fails as a non-terminating error with its category, code and correlation id' {
+        $id = $Ids[26]
+        $plan = New-DelegatedAdminDapCleanupPlan -Include $id
+        $body = @{ pathPrefix = "/v1/customers/$id"; serverError = 50 } | ConvertTo-Json -Compress
+        Invoke-CleanupControl -Path '/_emulator/faults' -Body $body
+        Connect-CleanupEmulator -MaxRetries 0
+        try {
+            $report = $plan | Invoke-DelegatedAdminDapCleanup -JournalPath (Join-Path -Path $Work -ChildPath 'fail.journal.jsonl') -Force -ErrorVariable failures -ErrorAction SilentlyContinue
+        }
+        finally {
+            Invoke-CleanupControl -Path '/_emulator/faults/clear'
+            Connect-CleanupEmulator
+        }
+        $report.Counts.Failed | Should -Be 1
+        $report.StoppedEarly | Should -BeFalse
+        $failures.Count | Should -Be 1
+        $failures[0].CategoryInfo.Category | Should -Be 'InvalidResult'
+        $failures[0].FullyQualifiedErrorId | Should -BeLike 'DelegatedAdmin.server_error*,Invoke-DelegatedAdminDapCleanup'
+        $failures[0].TargetObject | Should -Be $id
+        $failures[0].Exception.Kind | Should -Be 'server_error'
+        $failures[0].Exception.Status | Should -Be 500
+        $failures[0].Exception.CorrelationId | Should -Match '^[0-9a-f-]{36}$'
+        $failures[0].ErrorDetails.Message | Should -BeLike '*HTTP status: 500*correlation id: *'
+        $outcome = $report.Outcomes | Where-Object { $_.CustomerTenantId -eq $id }
+        $outcome.Outcome | Should -Be 'failed'
+        $outcome.ErrorKind | Should -Be 'server_error'
+        $outcome.HttpStatus | Should -Be 500
+        $outcome.CorrelationId | Should -Be $failures[0].Exception.CorrelationId
+        (Get-CleanupCustomer -Id $id).dapEnabled | Should -BeTrue
+    }
+
+    It 'refuses a connection whose Partner Center and Customer Admin endpoints differ' {
+        $secret = ConvertTo-SecureString -String $CleanupFixtures.clientSecret -AsPlainText -Force
+        Connect-DelegatedAdmin -Endpoint $CleanupUrl -PartnerCenterEndpoint 'https://127.0.0.1:1' -TenantId $CleanupFixtures.tenantId -ClientId $CleanupFixtures.clientId -ClientSecret $secret
+        try {
+            $failure = { New-DelegatedAdminDapCleanupPlan } | Should -Throw -PassThru
+            $failure.FullyQualifiedErrorId | Should -BeLike 'DelegatedAdmin.InvalidArgument.Endpoint*'
+        }
+        finally {
+            Connect-CleanupEmulator
+        }
     }
 }
