@@ -5,7 +5,7 @@
     Author               = 'The delegated-admin contributors'
     CompanyName          = 'Community'
     Copyright            = '(c) The delegated-admin contributors. MIT License.'
-    Description          = 'Find and clean up the delegated admin access a Microsoft partner holds over customer tenants: list delegated admin customers, remove inactive DAP relationships, update delegated admin relationships, and list and remove Azure Lighthouse assignments. Works beside Connect-MgGraph; calls a native library (no managed dependencies).'
+    Description          = 'Find and clean up the delegated admin access a Microsoft partner holds over customer tenants: list delegated admin customers, plan and apply the removal of inactive DAP relationships at partner scale (resumable, with progress and a report), update delegated admin relationships, and list and remove Azure Lighthouse assignments. Works beside Connect-MgGraph; calls a native library (no managed dependencies).'
     CompatiblePSEditions = @('Desktop', 'Core')
     PowerShellVersion    = '5.1'
     FormatsToProcess     = @('DelegatedAdmin.Format.ps1xml')
@@ -16,6 +16,8 @@
         'Get-DelegatedAdminCustomer'
         'Get-DelegatedAdminLighthouseAssignment'
         'Get-DelegatedAdminToken'
+        'Invoke-DelegatedAdminDapCleanup'
+        'New-DelegatedAdminDapCleanupPlan'
         'Remove-DelegatedAdminDapRelationship'
         'Remove-DelegatedAdminLighthouseAssignment'
         'Set-DelegatedAdminRelationship'
@@ -27,7 +29,7 @@
         PSData = @{
             Tags         = @('PartnerCenter', 'CSP', 'DAP', 'GDAP', 'DelegatedAdmin', 'Lighthouse', 'AzureLighthouse', 'CloudCockpit', 'MSP', 'Security', 'PSEdition_Desktop', 'PSEdition_Core', 'Windows', 'Linux', 'MacOS')
             LicenseUri   = 'https://opensource.org/licenses/MIT'
-            ReleaseNotes = 'First release: connect (client secret, credential, refresh token, device code, access token), list delegated admin customers, remove DAP relationships, update delegated admin relationships, list and remove Azure Lighthouse assignments.'
+            ReleaseNotes = 'DAP cleanup at partner scale: New-DelegatedAdminDapCleanupPlan and Invoke-DelegatedAdminDapCleanup (per-customer or batch confirmation, -WhatIf, progress, Ctrl+C cancels cleanly, resume with the same journal, JSON and CSV reports). First release: connect (client secret, credential, refresh token, device code, access token), list delegated admin customers, remove DAP relationships, update delegated admin relationships, list and remove Azure Lighthouse assignments.'
         }
     }
 }

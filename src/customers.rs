@@ -238,6 +238,9 @@ pub async fn for_each_page(
     let mut skip = req.skip.unwrap_or(0);
     let mut url = first_page_url(&call, req, page_size, skip);
     let mut count = None;
+    // Once the service has handed out a nextLink, it pages: stop where it stops. `$skip` paging is only for
+    // a service that never links (a full last page then costs one empty request).
+    let mut linked = false;
     loop {
         // Each page gets the whole deadline: a listing of 100,000 customers is hundreds of requests.
         call.deadline = tokio::time::Instant::now() + opts.timeout;
@@ -250,8 +253,11 @@ pub async fn for_each_page(
             return Ok((count, page.next_link));
         }
         url = match (page.next_link, page_size) {
-            (Some(link), _) => call.follow(&link)?,
-            (None, Some(size)) if got == u64::from(size) && got > 0 => {
+            (Some(link), _) => {
+                linked = true;
+                call.follow(&link)?
+            }
+            (None, Some(size)) if !linked && got == u64::from(size) && got > 0 => {
                 skip += got;
                 first_page_url(&call, req, page_size, skip)
             }

@@ -495,3 +495,72 @@ fn kill_mid_apply_then_resume() {
     assert!(r.values().all(|n| *n == 1), "acted on exactly once: {r:?}");
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+#[test]
+fn cancelling_a_plan_job_stops_the_listing_and_writes_nothing() {
+    let emu = start_with(Config {
+        customers: 3000,
+        latency: Duration::from_millis(100),
+        ..Config::default()
+    });
+    let dir = temp_dir("plan-cancel");
+    let plan_path = dir.join("plan.json");
+    let r = request(
+        &emu,
+        json!({ "operation": "planDapCleanup", "planPath": plan_path.to_str(), "top": null }),
+    );
+    let job = ok(da_job_start, &r)["jobId"].as_str().unwrap().to_string();
+    poll_until(&job, |s| {
+        s["progress"]["customersListed"].as_u64().unwrap_or(0) >= 300
+    });
+    let started = Instant::now();
+    ok(da_job_cancel, &json!({ "jobId": job }));
+    let env = call(da_job_result, &json!({ "jobId": job, "waitSeconds": 30 }));
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "the listing stopped promptly: {:?}",
+        started.elapsed()
+    );
+    assert_eq!(env["ok"], json!(false), "no partial plan: {env}");
+    assert_eq!(env["error"]["kind"], "conflict");
+    assert!(env["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("cancelled"));
+    assert_eq!(
+        ok(da_job_poll, &json!({ "jobId": job }))["state"],
+        "cancelled"
+    );
+    assert!(!plan_path.exists(), "no plan file after a cancel");
+    ok(da_job_free, &json!({ "jobId": job }));
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn throttle_pauses_show_in_live_progress() {
+    let emu = start_with(Config {
+        customers: 60,
+        inactive_dap: Some(40),
+        ..Config::default()
+    });
+    let p = plan(&emu, json!({}));
+    set_faults(
+        &emu,
+        json!({ "pathPrefix": "/v1/customers/", "throttle": 3, "retryAfter": 1 }),
+    );
+    let r = request(
+        &emu,
+        json!({ "operation": "applyDapCleanup", "plan": p, "concurrency": 2, "requestsPerSecond": 10, "maxRetries": 6 }),
+    );
+    let job = ok(da_job_start, &r)["jobId"].as_str().unwrap().to_string();
+    let seen = poll_until(&job, |s| {
+        s["progress"]["throttlePauses"].as_u64().unwrap_or(0) > 0 || s["state"] != "running"
+    });
+    assert_eq!(
+        seen["state"], "running",
+        "pauses were visible while it ran: {seen}"
+    );
+    let env = call(da_job_result, &json!({ "jobId": job, "waitSeconds": 60 }));
+    assert_eq!(env["result"]["counts"]["removed"], 40, "{env}");
+    ok(da_job_free, &json!({ "jobId": job }));
+}

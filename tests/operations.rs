@@ -408,3 +408,32 @@ fn typed_rust_api_without_the_c_abi() {
         fx["customerCount"].as_u64().unwrap()
     );
 }
+
+#[test]
+fn all_pages_when_the_last_page_is_exactly_full() {
+    // 600 customers in pages of 300: the second page is full and carries no nextLink. Every customer once,
+    // in two requests (a regression: the page at $skip=300 was fetched again).
+    let emu = start_with(Config {
+        customers: 600,
+        ..Config::default()
+    });
+    let all = ok(
+        da_list_delegated_admin_customers,
+        &request(&emu, json!({ "allPages": true })),
+    );
+    let customers = all["customers"].as_array().unwrap();
+    assert_eq!(customers.len(), 600);
+    let mut ids: Vec<&str> = customers
+        .iter()
+        .map(|c| c["customerTenantId"].as_str().unwrap())
+        .collect();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), 600);
+    let pages = emu
+        .requests()
+        .iter()
+        .filter(|r| r.path.ends_with("/delegatedAdminCustomers"))
+        .count();
+    assert_eq!(pages, 2);
+}

@@ -116,26 +116,7 @@ function Invoke-DelegatedAdminNative {
     $started = [DateTime]::UtcNow
     try {
         if ($info.Auth) {
-            $auth = [ordered]@{}
-            switch ($Connection.AuthKind) {
-                'AccessToken' {
-                    $auth['accessToken'] = ConvertFrom-DelegatedAdminSecureString -SecureString $Connection.AccessToken
-                }
-                'ClientSecret' {
-                    $auth['tenantId'] = $Connection.TenantId
-                    $auth['clientId'] = $Connection.ClientId
-                    $auth['clientSecret'] = ConvertFrom-DelegatedAdminSecureString -SecureString $Connection.ClientSecret
-                }
-                default {
-                    # RefreshToken and DeviceCode connections both use the refresh token grant.
-                    $auth['tenantId'] = $Connection.TenantId
-                    $auth['clientId'] = $Connection.ClientId
-                    $auth['refreshToken'] = ConvertFrom-DelegatedAdminSecureString -SecureString $Connection.RefreshToken
-                    if ($null -ne $Connection.ClientSecret) {
-                        $auth['clientSecret'] = ConvertFrom-DelegatedAdminSecureString -SecureString $Connection.ClientSecret
-                    }
-                }
-            }
+            $auth = Get-DelegatedAdminAuthRequest -Connection $Connection
             $body['auth'] = $auth
         }
 

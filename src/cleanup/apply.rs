@@ -80,6 +80,7 @@ struct Shared {
     stop_reason: Mutex<Option<String>>,
     requests: AtomicU64,
     secrets: Vec<Secret>,
+    throttle: Arc<Throttle>,
 }
 
 impl Shared {
@@ -106,7 +107,9 @@ impl Shared {
                 self.stop(format!("stopped: {}", e.message));
             }
         }
+        let pauses = self.throttle.pauses();
         self.control.update(|p| {
+            p.throttle_pauses = pauses;
             p.done += 1;
             match outcome.outcome {
                 OutcomeKind::Removed => p.removed += 1,
@@ -238,6 +241,7 @@ pub async fn apply(
             .iter()
             .flat_map(|a| a.secrets().into_iter().cloned())
             .collect(),
+        throttle: throttle.clone(),
     });
 
     if options.recheck
@@ -247,7 +251,11 @@ pub async fn apply(
             .unwrap_or_else(|p| p.into_inner())
             .is_empty()
     {
-        recheck(&shared, inactive_days, &state).await?;
+        // A cancel during the recheck leaves the queue as it is; the workers then stop at once.
+        tokio::select! {
+            checked = recheck(&shared, inactive_days, &state) => checked?,
+            _ = control.cancelled() => {}
+        }
     }
 
     control.update(|p| p.phase = "removing".into());

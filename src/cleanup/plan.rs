@@ -3,7 +3,7 @@
 use super::progress::JobControl;
 use crate::client::Client;
 use crate::customers::{self, DelegatedAdminCustomer, ListCustomersRequest};
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 use crate::options::CallOptions;
 use chrono::{DateTime, Duration, SecondsFormat, Utc};
 use serde::{Deserialize, Serialize};
@@ -266,7 +266,8 @@ pub async fn plan(
     control.update(|p| p.phase = "listing".into());
     control.event("listing delegated admin customers", None, None);
     let mut seen = HashSet::new();
-    customers::for_each_page(client, opts, &listing(None), |page| {
+    let request = listing(None);
+    let listed = customers::for_each_page(client, opts, &request, |page| {
         let n = page.len() as u64;
         for c in page {
             let entry = criteria.entry(c);
@@ -276,8 +277,18 @@ pub async fn plan(
             }
         }
         control.update(|p| p.customers_listed += n);
-    })
-    .await?;
+    });
+    // A cancel stops the listing at once: a partial plan would silently leave customers out.
+    tokio::select! {
+        listed = listed => { listed?; }
+        _ = control.cancelled() => {
+            control.update(|p| p.phase = "finished".into());
+            return Err(Error::new(
+                ErrorKind::Conflict,
+                "the plan was cancelled before every customer was listed; no plan was made",
+            ));
+        }
+    }
     out.candidates.shrink_to_fit();
     out.kept.shrink_to_fit();
     control.update(|p| p.phase = "finished".into());

@@ -565,8 +565,14 @@ Describe 'DAP cleanup: New-DelegatedAdminDapCleanupPlan and Invoke-DelegatedAdmi
         }
 
         function Invoke-CleanupControl {
-            param([string] $Path, [string] $Body = '{}')
-            Invoke-RestMethod -Method Post -Uri "$CleanupUrl$Path" -ContentType 'application/json' -Body $Body | Out-Null
+            param([string] $Path, [string] $Body)
+            if ([string]::IsNullOrEmpty($Body)) {
+                # No body: the emulator may answer a body-less control endpoint before reading one, and close.
+                Invoke-RestMethod -Method Post -Uri "$CleanupUrl$Path" | Out-Null
+            }
+            else {
+                Invoke-RestMethod -Method Post -Uri "$CleanupUrl$Path" -ContentType 'application/json' -Body $Body | Out-Null
+            }
         }
 
         function Get-CleanupCustomer {

@@ -1,0 +1,307 @@
+function Invoke-DelegatedAdminJob {
+    <#
+    .SYNOPSIS
+    Runs a long native operation as a job: start it, poll it with Write-Progress and -Verbose events, cancel it
+    when the command is stopped (Ctrl+C), and always free it.
+
+    .DESCRIPTION
+    The shared engine of New-DelegatedAdminDapCleanupPlan and Invoke-DelegatedAdminDapCleanup.
+    1. da_job_start with {"operation": planDapCleanup | applyDapCleanup, ...the operation's fields} plus the
+       connection's auth, endpoint, authority, timeoutSeconds, maxRetries and a new correlationId. -RawJson members
+       are spliced into the request text as they are (the plan JSON is applied exactly as it was made, with no
+       lossy round trip through PowerShell objects).
+    2. da_job_poll every -PollIntervalMilliseconds: its events go to Write-Verbose, its progress to
+       Write-DelegatedAdminJobProgress. The native library never calls back into PowerShell; this thread polls.
+    3. When the job has ended: da_job_result, parsed; an error envelope is thrown as an ErrorRecord.
+    4. finally, whatever happened: if the job has not ended (the pipeline was stopped by Ctrl+C, or polling
+       failed), da_job_cancel, then da_job_result with waitSeconds so that the job settles (an apply journals every
+       outcome before it ends), then da_job_free in every case, then Write-Progress -Completed. The native calls
+       come first and are plain .NET method calls, which run even while the pipeline is stopping.
+
+    Both cleanup operations list customers (Customer Admin API) and remove DAP (Partner Center) through the one
+    "endpoint" of the request: a connection that sets the two to different URLs is refused.
+
+    .PARAMETER Operation
+    planDapCleanup or applyDapCleanup.
+
+    .PARAMETER Request
+    The operation's own fields (camelCase, as in include/delegated_admin.h).
+
+    .PARAMETER RawJson
+    Request members given as JSON text (for example @{ plan = $planJson }), inserted without re-serializing.
+
+    .PARAMETER Activity
+    The Write-Progress activity.
+
+    .PARAMETER StoppedMessage
+    The warning shown when the job is cancelled because the command stopped (for example how to resume).
+
+    .PARAMETER CancelWaitSeconds
+    How long to wait for a cancelled job to settle before freeing it.
+
+    .PARAMETER PollIntervalMilliseconds
+    The pause between two polls.
+
+    .PARAMETER TargetObject
+    What the job is about (a plan id); it becomes the TargetObject of errors.
+
+    .OUTPUTS
+    PSCustomObject. The job's result: the plan or the report.
+    #>
+    [CmdletBinding()]
+    [OutputType([pscustomobject])]
+    param(
+        [Parameter(Mandatory = $true)]
+        [ValidateSet('planDapCleanup', 'applyDapCleanup')]
+        [string] $Operation,
+
+        [Parameter()]
+        [System.Collections.IDictionary] $Request = @{},
+
+        [Parameter()]
+        [System.Collections.IDictionary] $RawJson = @{},
+
+        [Parameter(Mandatory = $true)]
+        [string] $Activity,
+
+        [Parameter()]
+        [string] $StoppedMessage,
+
+        [Parameter()]
+        [ValidateRange(0, 86400)]
+        [int] $CancelWaitSeconds = 60,
+
+        [Parameter()]
+        [ValidateRange(10, 10000)]
+        [int] $PollIntervalMilliseconds = 200,
+
+        [Parameter()]
+        [object] $TargetObject
+    )
+
+    $blockingName = 'da_plan_dap_cleanup'
+    if ($Operation -eq 'applyDapCleanup') {
+        $blockingName = 'da_apply_dap_cleanup'
+    }
+
+    $connection = $script:DelegatedAdminConnection
+    if ($null -eq $connection) {
+        $record = ConvertTo-DelegatedAdminErrorRecord -Message 'Not connected. Run Connect-DelegatedAdmin first (for example Connect-DelegatedAdmin -TenantId <partner tenant> -ClientId <app id> -DeviceCode).' -ErrorId 'DelegatedAdmin.NotConnected' -Category InvalidOperation -TargetObject $TargetObject
+        throw $record
+    }
+
+    # The cleanup lists customers and removes DAP through one endpoint.
+    $partnerCenter = [string]$connection.Endpoints['PartnerCenter']
+    $customerAdmin = [string]$connection.Endpoints['CustomerAdmin']
+    $endpoint = $null
+    if (-not [string]::IsNullOrEmpty($partnerCenter) -or -not [string]::IsNullOrEmpty($customerAdmin)) {
+        if ($partnerCenter -ne $customerAdmin) {
+            $message = "The DAP cleanup lists customers and removes DAP relationships through one endpoint, but this connection sets the Partner Center endpoint to '{0}' and the Customer Admin endpoint to '{1}'. Connect with -Endpoint, or give -PartnerCenterEndpoint and -CustomerAdminEndpoint the same URL (or neither, for the public services)." -f $partnerCenter, $customerAdmin
+            $record = ConvertTo-DelegatedAdminErrorRecord -Message $message -ErrorId 'DelegatedAdmin.InvalidArgument.Endpoint' -Category InvalidArgument -TargetObject $TargetObject
+            throw $record
+        }
+        $endpoint = $partnerCenter
+    }
+
+    $correlationId = [guid]::NewGuid().ToString()
+    $body = [ordered]@{ operation = $Operation }
+    foreach ($key in $Request.Keys) {
+        $body[$key] = $Request[$key]
+    }
+    if (-not [string]::IsNullOrEmpty($endpoint)) {
+        $body['endpoint'] = $endpoint
+    }
+    if (-not [string]::IsNullOrEmpty($connection.Authority)) {
+        $body['authority'] = $connection.Authority
+    }
+    if ($null -ne $connection.TimeoutSeconds) {
+        $body['timeoutSeconds'] = $connection.TimeoutSeconds
+    }
+    if ($null -ne $connection.MaxRetries) {
+        $body['maxRetries'] = $connection.MaxRetries
+    }
+    $body['correlationId'] = $correlationId
+
+    $serviceUrl = $endpoint
+    if ([string]::IsNullOrEmpty($serviceUrl)) {
+        $serviceUrl = Get-DelegatedAdminDefaultEndpoint -Service 'PartnerCenter'
+    }
+    $serviceHost = $serviceUrl
+    $uri = $null
+    if ([Uri]::TryCreate($serviceUrl, [UriKind]::Absolute, [ref]$uri)) {
+        $serviceHost = $uri.Authority
+    }
+    Write-Verbose ('da_job_start ({0}): {1} (correlation id {2})' -f $Operation, $serviceHost, $correlationId)
+
+    $jobId = $null
+    $finished = $false
+    $resultText = $null
+    $state = $null
+    $maxEvents = 1000
+    $watch = [System.Diagnostics.Stopwatch]::StartNew()
+    try {
+        # Start. The secrets exist as plain text only inside this block.
+        $auth = $null
+        $json = $null
+        $startText = $null
+        try {
+            $auth = Get-DelegatedAdminAuthRequest -Connection $connection
+            $body['auth'] = $auth
+            $json = ConvertTo-Json -InputObject $body -Depth 10 -Compress
+            foreach ($name in @($RawJson.Keys)) {
+                $json = '{"' + [string]$name + '":' + [string]$RawJson[$name] + ',' + $json.Substring(1)
+            }
+            try {
+                $startText = [DelegatedAdmin.Interop.DelegatedAdminNative]::JobStart($json)
+            }
+            catch {
+                $inner = $_.Exception
+                while ($null -ne $inner.InnerException) {
+                    $inner = $inner.InnerException
+                }
+                $record = ConvertTo-DelegatedAdminErrorRecord -Message ('Calling da_job_start in the native library failed: {0}' -f $inner.Message) -ErrorId 'DelegatedAdmin.NativeCallFailed' -Category ResourceUnavailable -TargetObject $TargetObject -Exception $inner
+                throw $record
+            }
+        }
+        finally {
+            if ($null -ne $auth) {
+                $auth.Clear()
+            }
+            if ($body.Contains('auth')) {
+                $body.Remove('auth')
+            }
+            $auth = $null
+            $json = $null
+        }
+
+        $started = ConvertFrom-DelegatedAdminEnvelope -Json $startText -Operation $blockingName -TargetObject $TargetObject
+        $startedId = [string](Get-DelegatedAdminProperty -InputObject $started -Name 'jobId')
+        $parsedId = [guid]::Empty
+        if (-not [guid]::TryParse($startedId, [ref]$parsedId)) {
+            $record = ConvertTo-DelegatedAdminErrorRecord -Message ("da_job_start returned no job id (got '{0}')." -f $startedId) -ErrorId 'DelegatedAdmin.InvalidEnvelope' -Category InvalidResult -TargetObject $TargetObject
+            throw $record
+        }
+        $jobId = $parsedId.ToString()
+        Write-Verbose ('Job {0} started ({1}); polling every {2} ms.' -f $jobId, $Operation, $PollIntervalMilliseconds)
+
+        # Poll until the job has ended and every event is drained.
+        $pollJson = '{"jobId":"' + $jobId + '","maxEvents":' + $maxEvents + '}'
+        $lastDropped = [long]0
+        while ($true) {
+            $pollText = [DelegatedAdmin.Interop.DelegatedAdminNative]::JobPoll($pollJson)
+            $status = ConvertFrom-DelegatedAdminEnvelope -Json $pollText -Operation 'da_job_poll' -TargetObject $TargetObject
+
+            $shown = 0
+            foreach ($jobEvent in $status.events) {
+                if ($null -eq $jobEvent) {
+                    continue
+                }
+                $shown++
+                $at = $jobEvent.at
+                $atText = ''
+                if ($at -is [datetime]) {
+                    $atText = $at.ToString('HH:mm:ss', [System.Globalization.CultureInfo]::InvariantCulture)
+                }
+                elseif ($null -ne $at) {
+                    $atString = [string]$at
+                    if ($atString.Length -ge 19) {
+                        $atText = $atString.Substring(11, 8)
+                    }
+                }
+                Write-Verbose (('{0} {1}' -f $atText, [string]$jobEvent.message).Trim())
+            }
+            $dropped = [long]$status.droppedEvents
+            if ($dropped -gt $lastDropped) {
+                Write-Verbose ('{0} progress events were dropped (the library keeps 10,000 between two polls); the journal and the report have every outcome.' -f ($dropped - $lastDropped))
+                $lastDropped = $dropped
+            }
+
+            Write-DelegatedAdminJobProgress -Operation $Operation -Activity $Activity -Status $status
+
+            $state = [string]$status.state
+            if ($state -eq 'succeeded' -or $state -eq 'failed' -or $state -eq 'cancelled') {
+                if ($shown -lt $maxEvents) {
+                    break
+                }
+                continue
+            }
+            Start-Sleep -Milliseconds $PollIntervalMilliseconds
+        }
+
+        $resultText = [DelegatedAdmin.Interop.DelegatedAdminNative]::JobResult('{"jobId":"' + $jobId + '","waitSeconds":30}')
+        $finished = $true
+    }
+    finally {
+        if ($null -ne $jobId) {
+            $settled = $null
+            if (-not $finished) {
+                # Stopped (Ctrl+C) or failed while the job runs: cancel it and let it settle, so that an apply has
+                # journaled every outcome before the command ends. Plain .NET calls: they run while stopping.
+                try {
+                    $null = [DelegatedAdmin.Interop.DelegatedAdminNative]::JobCancel('{"jobId":"' + $jobId + '"}')
+                    $settled = [DelegatedAdmin.Interop.DelegatedAdminNative]::JobResult('{"jobId":"' + $jobId + '","waitSeconds":' + $CancelWaitSeconds + '}')
+                }
+                catch {
+                    $settled = $null
+                }
+            }
+            try {
+                $null = [DelegatedAdmin.Interop.DelegatedAdminNative]::JobFree('{"jobId":"' + $jobId + '"}')
+            }
+            catch {
+                $null = $null
+            }
+
+            if (-not $finished) {
+                $message = $StoppedMessage
+                if ([string]::IsNullOrEmpty($message)) {
+                    $message = 'The job was cancelled.'
+                }
+                # A quote inside a JSON string is escaped, so this only matches the envelope's own "ok" member.
+                $settledOk = $false
+                if ($null -ne $settled -and $settled -match '"ok"\s*:\s*true') {
+                    $settledOk = $true
+                }
+                if ($null -eq $settled -or $settled -match '"kind"\s*:\s*"conflict"') {
+                    $message = '{0} (Job {1} did not end within {2} s of the cancel; it was released and ends on its own.)' -f $message, $jobId, $CancelWaitSeconds
+                }
+                elseif (-not $settledOk) {
+                    $message = '{0} (Job {1} ended with an error: {2})' -f $message, $jobId, $settled
+                }
+                elseif ($settled -match '"counts"\s*:\s*\{[^{}]*\}') {
+                    $countsText = $Matches[0]
+                    $numbers = @{}
+                    foreach ($name in @('candidates', 'removed', 'failed', 'skippedCandidates', 'fromJournal')) {
+                        $numbers[$name] = '?'
+                        if ($countsText -match ('"' + $name + '"\s*:\s*(\d+)')) {
+                            $numbers[$name] = $Matches[1]
+                        }
+                    }
+                    $message = '{0} Before the stop: {1} removed, {2} failed, {3} not done of {4} candidates ({5} settled by earlier runs).' -f $message, $numbers['removed'], $numbers['failed'], $numbers['skippedCandidates'], $numbers['candidates'], $numbers['fromJournal']
+                }
+                # Writing may fail while the pipeline stops: the warning stream first, then the host directly.
+                try {
+                    Write-Warning $message
+                }
+                catch {
+                    try {
+                        $Host.UI.WriteWarningLine($message)
+                    }
+                    catch {
+                        $null = $null
+                    }
+                }
+            }
+        }
+        try {
+            Write-Progress -Activity $Activity -Completed
+        }
+        catch {
+            $null = $null
+        }
+    }
+
+    $result = ConvertFrom-DelegatedAdminEnvelope -Json $resultText -Operation $blockingName -TargetObject $TargetObject
+    Write-Verbose ('Job {0} {1} after {2:N1} s.' -f $jobId, $state, $watch.Elapsed.TotalSeconds)
+    return $result
+}
