@@ -218,7 +218,8 @@ pub extern "C" fn da_remove_lighthouse_assignment(request_json: *const c_char) -
 /// for progress and cancel).
 ///
 /// Request: `{"auth", "endpoint"?, "inactiveDays"? (default 90), "asOf"? (RFC 3339, default now),
-/// "include"?: [GUID], "exclude"?: [GUID], "planPath"? (also write the plan there), ...}`.
+/// "include"?: [GUID], "exclude"?: [GUID], "planPath"? (also write the plan there), "summaryOnly"? (return
+/// the plan without its candidates and kept arrays, for large tenants with planPath), ...}`.
 /// Result: the plan: `{"format","planId","createdAt","asOf","inactiveDays","include","exclude",
 /// "summary":{"customers","candidates","kept"}, "candidates":[entry], "kept":[entry]}` with entry
 /// `{"customerTenantId","organizationDisplayName","dapEnabled","lastSignInDateTime","startDateTime","reason","detail"}`.
@@ -235,7 +236,8 @@ pub extern "C" fn da_plan_dap_cleanup(request_json: *const c_char) -> *mut c_cha
 ///
 /// Request: `{"auth", "endpoint"?, "plan": plan | "planPath", "journalPath"? (resume: the same plan and
 /// journal again acts on nothing twice), "reportPath"?, "reportCsvPath"?, "concurrency"? (default 4),
-/// "requestsPerSecond"? (default 8; 0 = unpaced), "recheck"? (default true), ...}`.
+/// "requestsPerSecond"? (default 8; 0 = unpaced), "recheck"? (default true), "summaryOnly"? (return the report
+/// without its outcomes array, for large tenants with reportPath/reportCsvPath), ...}`.
 /// Result: the report: `{"planId","startedAt","finishedAt","stoppedEarly","stopReason","counts":{"customers",
 /// "candidates","removed","failed","skipped","skippedCandidates","fromJournal"},"requests","throttlePauses",
 /// "outcomes":[{"customerTenantId","organizationDisplayName","outcome":"removed"|"failed"|"skipped","stage",
