@@ -564,3 +564,61 @@ fn throttle_pauses_show_in_live_progress() {
     assert_eq!(env["result"]["counts"]["removed"], 40, "{env}");
     ok(da_job_free, &json!({ "jobId": job }));
 }
+
+#[test]
+fn brought_tokens_one_per_audience_through_partner_center_auth() {
+    // A bearer token has one audience: the listing needs the customers API's, the removals Partner Center's.
+    let emu = start_with(Config {
+        customers: 50,
+        inactive_dap: Some(10),
+        ..Config::default()
+    });
+    let token = |resource: &str| {
+        ok(
+            da_acquire_token,
+            &request(&emu, json!({ "resource": resource })),
+        )["accessToken"]
+            .clone()
+    };
+    let listing = token("https://api.partnercustomeradministration.microsoft.com");
+    let removal = token("https://api.partnercenter.microsoft.com");
+    let p = ok(
+        da_plan_dap_cleanup,
+        &request(&emu, json!({ "auth": { "accessToken": listing } })),
+    );
+    let one_token = call(
+        da_apply_dap_cleanup,
+        &request(
+            &emu,
+            json!({ "plan": p, "auth": { "accessToken": listing }, "requestsPerSecond": 0 }),
+        ),
+    );
+    assert_eq!(
+        one_token["result"]["stoppedEarly"],
+        json!(true),
+        "Partner Center refuses the other audience: {one_token}"
+    );
+    assert!(one_token["result"]["stopReason"]
+        .as_str()
+        .unwrap()
+        .contains("forbidden"));
+    let report = apply(
+        &emu,
+        &p,
+        json!({
+            "auth": { "accessToken": listing },
+            "partnerCenterAuth": { "accessToken": removal },
+            "partnerCenterEndpoint": emu.url(),
+        }),
+    );
+    assert_counts_add_up(&report);
+    assert_eq!(report["counts"]["removed"], 10, "{}", report["counts"]);
+    let e = err(
+        da_apply_dap_cleanup,
+        &request(
+            &emu,
+            json!({ "plan": p, "partnerCenterEndpoint": "http://example.com" }),
+        ),
+    );
+    assert_eq!(e["kind"], "invalid_request");
+}

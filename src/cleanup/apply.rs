@@ -37,6 +37,10 @@ pub struct ApplyOptions {
     /// Before removing, list the DAP-enabled customers once and skip candidates whose DAP is already gone
     /// or who signed in since the plan was made.
     pub recheck: bool,
+    /// Where and how the removals go when that differs from the listing's (the delegated admin customers
+    /// API): Partner Center's own host, or a bearer token for Partner Center's audience.
+    pub partner_center_endpoint: Option<crate::endpoint::BaseUrl>,
+    pub partner_center_auth: Option<crate::options::Auth>,
 }
 
 impl Default for ApplyOptions {
@@ -46,6 +50,8 @@ impl Default for ApplyOptions {
             requests_per_second: Some(DEFAULT_REQUESTS_PER_SECOND),
             journal: None,
             recheck: true,
+            partner_center_endpoint: None,
+            partner_center_auth: None,
         }
     }
 }
@@ -81,6 +87,8 @@ struct Shared {
     requests: AtomicU64,
     secrets: Vec<Secret>,
     throttle: Arc<Throttle>,
+    /// The options of the recheck listing (the removals use `opts`).
+    list_opts: CallOptions,
 }
 
 impl Shared {
@@ -203,8 +211,16 @@ pub async fn apply(
             .requests_per_second
             .map_or_else(Throttle::new, Throttle::with_rate),
     );
-    let mut run_opts = opts.clone();
-    run_opts.throttle = Some(throttle.clone());
+    // The recheck lists with `opts`; the removals go to Partner Center, possibly elsewhere and as someone else.
+    let mut list_opts = opts.clone();
+    list_opts.throttle = Some(throttle.clone());
+    let mut run_opts = list_opts.clone();
+    if let Some(e) = &options.partner_center_endpoint {
+        run_opts.endpoint = Some(e.clone());
+    }
+    if let Some(a) = &options.partner_center_auth {
+        run_opts.auth = Some(a.clone());
+    }
 
     // The report lists candidates in the plan's order.
     let order: Vec<String> = candidates
@@ -239,9 +255,11 @@ pub async fn apply(
         secrets: opts
             .auth
             .iter()
+            .chain(options.partner_center_auth.iter())
             .flat_map(|a| a.secrets().into_iter().cloned())
             .collect(),
         throttle: throttle.clone(),
+        list_opts,
     });
 
     if options.recheck
@@ -333,14 +351,19 @@ async fn recheck(shared: &Shared, inactive_days: u32, state: &JournalState) -> R
         .event("rechecking which candidates still have DAP", None, None);
     // Only what the recheck decides by: tenant id → last partner sign-in (as the service wrote it).
     let mut current: HashMap<Uuid, Option<String>> = HashMap::new();
-    customers::for_each_page(&shared.client, &shared.opts, &recheck_listing(), |page| {
-        shared.requests.fetch_add(1, Ordering::Relaxed);
-        for c in page {
-            if let Some(id) = c.tenant_id().and_then(|t| Uuid::parse_str(t).ok()) {
-                current.insert(id, c.last_sign_in_date_time);
+    customers::for_each_page(
+        &shared.client,
+        &shared.list_opts,
+        &recheck_listing(),
+        |page| {
+            shared.requests.fetch_add(1, Ordering::Relaxed);
+            for c in page {
+                if let Some(id) = c.tenant_id().and_then(|t| Uuid::parse_str(t).ok()) {
+                    current.insert(id, c.last_sign_in_date_time);
+                }
             }
-        }
-    })
+        },
+    )
     .await?;
     let signed_in_since = Utc::now() - Duration::days(i64::from(inactive_days));
     let pending: Vec<PlanEntry> = shared

@@ -244,16 +244,20 @@ fn take_common(
             secrets.push(Secret::new(s.clone()));
         }
     }
-    match map.get("auth") {
-        Some(Value::String(s)) => secrets.push(Secret::new(s.clone())),
-        Some(Value::Object(a)) => {
-            for (key, value) in a {
-                if let (false, Value::String(s)) = (key == "tenantId" || key == "clientId", value) {
-                    secrets.push(Secret::new(s.clone()));
+    for auth_key in ["auth", "partnerCenterAuth"] {
+        match map.get(auth_key) {
+            Some(Value::String(s)) => secrets.push(Secret::new(s.clone())),
+            Some(Value::Object(a)) => {
+                for (key, value) in a {
+                    if let (false, Value::String(s)) =
+                        (key == "tenantId" || key == "clientId", value)
+                    {
+                        secrets.push(Secret::new(s.clone()));
+                    }
                 }
             }
+            _ => {}
         }
-        _ => {}
     }
     // Then the correlation id, so that even an invalid request's error carries the caller's id.
     if let Some(v) = map.remove("correlationId") {

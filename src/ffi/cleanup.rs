@@ -38,6 +38,11 @@ pub(crate) struct ApplyInput {
     /// The pace of all requests; 0 means no pace (429s still pause every worker).
     requests_per_second: Option<f64>,
     recheck: Option<bool>,
+    /// Partner Center's host for the removals, when it is not `endpoint` (the customers API's).
+    partner_center_endpoint: Option<String>,
+    /// Credentials for the removals, when not `auth` (e.g. a bearer token for Partner Center's audience
+    /// while `auth` holds one for the customers API).
+    partner_center_auth: Option<crate::options::Auth>,
     /// Return the report without its `outcomes` array (for large tenants, with `reportPath`/`reportCsvPath`).
     #[serde(default)]
     summary_only: bool,
@@ -123,6 +128,12 @@ pub(crate) fn apply(
         },
         journal: path(&input.journal_path),
         recheck: input.recheck.unwrap_or(true),
+        partner_center_endpoint: input
+            .partner_center_endpoint
+            .as_deref()
+            .map(|e| crate::endpoint::BaseUrl::parse("partnerCenterEndpoint", e))
+            .transpose()?,
+        partner_center_auth: input.partner_center_auth,
     };
     let (report_path, csv_path) = (path(&input.report_path), path(&input.report_csv_path));
     let summary_only = input.summary_only;

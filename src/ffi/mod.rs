@@ -237,7 +237,8 @@ pub extern "C" fn da_plan_dap_cleanup(request_json: *const c_char) -> *mut c_cha
 /// Request: `{"auth", "endpoint"?, "plan": plan | "planPath", "journalPath"? (resume: the same plan and
 /// journal again acts on nothing twice), "reportPath"?, "reportCsvPath"?, "concurrency"? (default 4),
 /// "requestsPerSecond"? (default 8; 0 = unpaced), "recheck"? (default true), "summaryOnly"? (return the report
-/// without its outcomes array, for large tenants with reportPath/reportCsvPath), ...}`.
+/// without its outcomes array, for large tenants with reportPath/reportCsvPath), "partnerCenterEndpoint"? and
+/// "partnerCenterAuth"? (for the removals, when they differ from the listing's endpoint and auth), ...}`.
 /// Result: the report: `{"planId","startedAt","finishedAt","stoppedEarly","stopReason","counts":{"customers",
 /// "candidates","removed","failed","skipped","skippedCandidates","fromJournal"},"requests","throttlePauses",
 /// "outcomes":[{"customerTenantId","organizationDisplayName","outcome":"removed"|"failed"|"skipped","stage",
