@@ -18,8 +18,8 @@ function Invoke-DelegatedAdminJob {
        outcome before it ends), then da_job_free in every case, then Write-Progress -Completed. The native calls
        come first and are plain .NET method calls, which run even while the pipeline is stopping.
 
-    Both cleanup operations list customers (Customer Admin API) and remove DAP (Partner Center) through the one
-    "endpoint" of the request: a connection that sets the two to different URLs is refused.
+    Both cleanup operations list customers through the Customer Admin endpoint ("endpoint" of the request); an
+    apply removes DAP through Partner Center's ("partnerCenterEndpoint" when the connection sets the two apart).
 
     .PARAMETER Operation
     planDapCleanup or applyDapCleanup.
@@ -90,17 +90,17 @@ function Invoke-DelegatedAdminJob {
         throw $record
     }
 
-    # The cleanup lists customers and removes DAP through one endpoint.
+    # The cleanup lists customers through the Customer Admin endpoint; an apply removes DAP through Partner
+    # Center's, named separately when the connection sets the two apart.
     $partnerCenter = [string]$connection.Endpoints['PartnerCenter']
     $customerAdmin = [string]$connection.Endpoints['CustomerAdmin']
-    $endpoint = $null
-    if (-not [string]::IsNullOrEmpty($partnerCenter) -or -not [string]::IsNullOrEmpty($customerAdmin)) {
-        if ($partnerCenter -ne $customerAdmin) {
-            $message = "The DAP cleanup lists customers and removes DAP relationships through one endpoint, but this connection sets the Partner Center endpoint to '{0}' and the Customer Admin endpoint to '{1}'. Connect with -Endpoint, or give -PartnerCenterEndpoint and -CustomerAdminEndpoint the same URL (or neither, for the public services)." -f $partnerCenter, $customerAdmin
-            $record = ConvertTo-DelegatedAdminErrorRecord -Message $message -ErrorId 'DelegatedAdmin.InvalidArgument.Endpoint' -Category InvalidArgument -TargetObject $TargetObject
-            throw $record
+    $endpoint = $customerAdmin
+    $partnerCenterEndpoint = $null
+    if ($Operation -eq 'applyDapCleanup' -and $partnerCenter -ne $customerAdmin) {
+        $partnerCenterEndpoint = $partnerCenter
+        if ([string]::IsNullOrEmpty($partnerCenterEndpoint)) {
+            $partnerCenterEndpoint = Get-DelegatedAdminDefaultEndpoint -Service 'PartnerCenter'
         }
-        $endpoint = $partnerCenter
     }
 
     $correlationId = [guid]::NewGuid().ToString()
@@ -110,6 +110,9 @@ function Invoke-DelegatedAdminJob {
     }
     if (-not [string]::IsNullOrEmpty($endpoint)) {
         $body['endpoint'] = $endpoint
+    }
+    if (-not [string]::IsNullOrEmpty($partnerCenterEndpoint)) {
+        $body['partnerCenterEndpoint'] = $partnerCenterEndpoint
     }
     if (-not [string]::IsNullOrEmpty($connection.Authority)) {
         $body['authority'] = $connection.Authority
@@ -124,7 +127,7 @@ function Invoke-DelegatedAdminJob {
 
     $serviceUrl = $endpoint
     if ([string]::IsNullOrEmpty($serviceUrl)) {
-        $serviceUrl = Get-DelegatedAdminDefaultEndpoint -Service 'PartnerCenter'
+        $serviceUrl = Get-DelegatedAdminDefaultEndpoint -Service 'CustomerAdmin'
     }
     $serviceHost = $serviceUrl
     $uri = $null

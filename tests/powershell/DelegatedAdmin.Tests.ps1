@@ -914,12 +914,15 @@ Describe 'DAP cleanup: New-DelegatedAdminDapCleanupPlan and Invoke-DelegatedAdmi
         (Get-CleanupCustomer -Id $id).dapEnabled | Should -BeTrue
     }
 
-    It 'refuses a connection whose Partner Center and Customer Admin endpoints differ' {
+    It 'sends the removals to the Partner Center endpoint when it differs from the Customer Admin one' {
         $secret = ConvertTo-SecureString -String $CleanupFixtures.clientSecret -AsPlainText -Force
-        Connect-DelegatedAdmin -Endpoint $CleanupUrl -PartnerCenterEndpoint 'https://127.0.0.1:1' -TenantId $CleanupFixtures.tenantId -ClientId $CleanupFixtures.clientId -ClientSecret $secret
+        $plan = New-DelegatedAdminDapCleanupPlan -InactiveDays 90
+        # Listing works (Customer Admin = the emulator); removals go to a closed port and fail as network errors.
+        Connect-DelegatedAdmin -Endpoint $CleanupUrl -PartnerCenterEndpoint 'http://127.0.0.1:1' -TenantId $CleanupFixtures.tenantId -ClientId $CleanupFixtures.clientId -ClientSecret $secret -SkipValidation
         try {
-            $failure = { New-DelegatedAdminDapCleanupPlan } | Should -Throw -PassThru
-            $failure.FullyQualifiedErrorId | Should -BeLike 'DelegatedAdmin.InvalidArgument.Endpoint*'
+            $report = $plan | Invoke-DelegatedAdminDapCleanup -Force -JournalPath (Join-Path $TestDrive 'pc-endpoint.jsonl') -ErrorAction SilentlyContinue
+            $report.Counts.removed | Should -Be 0
+            @($report.Outcomes | Where-Object { $_.ErrorKind -eq 'network' }).Count | Should -BeGreaterThan 0
         }
         finally {
             Connect-CleanupEmulator
