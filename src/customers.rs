@@ -243,7 +243,7 @@ pub async fn for_each_page(
     let mut linked = false;
     loop {
         // Each page gets the whole deadline: a listing of 100,000 customers is hundreds of requests.
-        call.deadline = tokio::time::Instant::now() + opts.timeout;
+        call.deadline = http::deadline_after(opts.timeout);
         let page: Page =
             http::execute(&call, &Request::new(Method::GET, url.clone()), http::json).await?;
         let got = page.value.len() as u64;

@@ -89,7 +89,7 @@ impl<'a> Call<'a> {
             opts,
             service,
             endpoint,
-            deadline: Instant::now() + opts.timeout,
+            deadline: deadline_after(opts.timeout),
         }
     }
 
@@ -140,6 +140,13 @@ impl<'a> Call<'a> {
     pub fn error(&self, kind: ErrorKind, message: impl Into<String>) -> Error {
         Error::new(kind, message).with_correlation_id(self.opts.correlation_id)
     }
+}
+
+/// `now + timeout`, for any timeout a Rust caller may set (`Duration::MAX` included: then a century).
+pub(crate) fn deadline_after(timeout: Duration) -> Instant {
+    let now = Instant::now();
+    now.checked_add(timeout)
+        .unwrap_or_else(|| now + Duration::from_secs(100 * 365 * 86_400))
 }
 
 /// What to send.
@@ -270,7 +277,7 @@ pub(crate) async fn execute<T>(
             }
         }
         let wait = retry::delay(attempt, hint);
-        if attempt >= opts.max_retries || Instant::now() + wait > call.deadline {
+        if attempt >= opts.max_retries || deadline_after(wait) > call.deadline {
             return Err(failure.into_error(call, attempt));
         }
         tokio::time::sleep(wait).await;

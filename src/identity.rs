@@ -61,6 +61,9 @@ struct Cached {
 
 type Slot = Arc<tokio::sync::Mutex<Option<Cached>>>;
 
+/// The longest lifetime believed of a token or device code (a year); a larger `expires_in` is read as this.
+const MAX_LIFETIME_SECONDS: u64 = 365 * 24 * 3600;
+
 /// Cache entries kept before stale ones are swept.
 const MAX_SLOTS: usize = 256;
 
@@ -207,7 +210,8 @@ impl TokenResponse {
             Some(serde_json::Value::Number(n)) => n.as_u64().unwrap_or(3600),
             Some(serde_json::Value::String(s)) => s.parse().unwrap_or(3600),
             _ => 3600,
-        };
+        }
+        .min(MAX_LIFETIME_SECONDS);
         Token {
             access_token: self.access_token,
             token_type: self.token_type.unwrap_or_else(|| "Bearer".into()),
@@ -395,23 +399,33 @@ pub async fn start_device_code(
     .form(&[("client_id", &client_id), ("scope", &scope)])
     .anonymous();
     let r: DeviceCodeResponse = http::execute(&call, &req, http::json).await?;
-    let expires_in = r.expires_in.unwrap_or(900);
-    let verification_uri = r
-        .verification_uri
-        .or(r.verification_url)
-        .unwrap_or_default();
-    let message = r.message.unwrap_or_else(|| {
-        format!("To sign in, use a web browser to open the page {verification_uri} and enter the code {} to authenticate.", r.user_code)
-    });
-    Ok(DeviceCode {
-        device_code: r.device_code,
-        user_code: r.user_code,
-        verification_uri,
-        expires_in,
-        interval: r.interval.unwrap_or(5),
-        expires_on: Utc::now() + chrono::Duration::seconds(expires_in as i64),
-        message,
-    })
+    Ok(r.into_device_code())
+}
+
+impl DeviceCodeResponse {
+    /// The answer as a [`DeviceCode`]: defaults for what the service left out, the lifetime bounded.
+    pub(crate) fn into_device_code(self) -> DeviceCode {
+        let expires_in = self.expires_in.unwrap_or(900).min(MAX_LIFETIME_SECONDS);
+        let verification_uri = self
+            .verification_uri
+            .or(self.verification_url)
+            .unwrap_or_default();
+        let message = self.message.unwrap_or_else(|| {
+            format!(
+                "To sign in, use a web browser to open the page {verification_uri} and enter the code {} to authenticate.",
+                self.user_code
+            )
+        });
+        DeviceCode {
+            device_code: self.device_code,
+            user_code: self.user_code,
+            verification_uri,
+            expires_in,
+            interval: self.interval.unwrap_or(5),
+            expires_on: Utc::now() + chrono::Duration::seconds(expires_in as i64),
+            message,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]

@@ -9,7 +9,6 @@ use crate::validate;
 use reqwest::Method;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use tokio::time::Instant;
 use uuid::Uuid;
 
 /// The stable api-version of Microsoft.ManagedServices.
@@ -286,7 +285,7 @@ pub async fn remove_assignment(
     };
     let mut wait_for = retry_after_or(&first, 0);
     for polls in 1u32.. {
-        if Instant::now() + wait_for > call.deadline {
+        if http::deadline_after(wait_for) > call.deadline {
             return Err(unfinished());
         }
         tokio::time::sleep(wait_for).await;

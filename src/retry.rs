@@ -28,6 +28,14 @@ pub(crate) fn delay(attempt: u32, hint: Option<Duration>) -> Duration {
 
 /// `Retry-After` (delta seconds or an HTTP date), or Azure's `retry-after-ms` / `x-ms-retry-after-ms`.
 pub(crate) fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+    retry_after_unclamped(headers).map(|d| d.min(MAX_RETRY_AFTER))
+}
+
+/// The longest wait a service's hint can ask for; anything longer (or absurd, like `u64::MAX` seconds) is
+/// read as this, and the call's deadline decides.
+pub(crate) const MAX_RETRY_AFTER: Duration = Duration::from_secs(86_400);
+
+fn retry_after_unclamped(headers: &HeaderMap) -> Option<Duration> {
     for name in ["retry-after-ms", "x-ms-retry-after-ms"] {
         if let Some(ms) = headers
             .get(name)
@@ -103,6 +111,15 @@ mod tests {
         assert_eq!(retry_after(&h), Some(Duration::ZERO));
         h.insert(RETRY_AFTER, HeaderValue::from_static("soon"));
         assert_eq!(retry_after(&h), None);
+        h.insert(
+            RETRY_AFTER,
+            HeaderValue::from_static("18446744073709551615"),
+        );
+        assert_eq!(
+            retry_after(&h),
+            Some(MAX_RETRY_AFTER),
+            "absurd hints are clamped"
+        );
         h.insert("retry-after-ms", HeaderValue::from_static("1500"));
         assert_eq!(retry_after(&h), Some(Duration::from_millis(1500)));
     }

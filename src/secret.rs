@@ -51,54 +51,142 @@ impl From<&str> for Secret {
     }
 }
 
-/// Replace every secret in `text` with `***`: the last line of defence for text that leaves the library
-/// (envelopes, journals, reports). Each secret is looked for raw, JSON-escaped and debug-escaped-then-JSON-
-/// escaped (how an echoed value appears in an error inside an envelope), and so is any truncation of it of
-/// at least 12 characters (a value shown shortened). Secrets shorter than 4 characters are left alone.
+/// Replace every secret in `text` with `***`: the last line of defence for text that leaves the library.
+/// Each secret is looked for raw, JSON-escaped and debug-escaped-then-JSON-escaped (how an echoed value appears
+/// in an error inside an envelope), and so is any truncation of it of at least 12 characters (a value shown
+/// shortened). Secrets shorter than 4 characters are left alone. For JSON text use [`scrub_json`].
 pub fn scrub(mut text: String, secrets: &[Secret]) -> String {
+    for form in forms(secrets) {
+        text = replace_with_truncations(&text, &form);
+    }
+    text
+}
+
+/// [`scrub`] for a JSON document: only the contents of string values are scrubbed (not keys), and never the
+/// values of `kind` and `correlationId`, so the document stays valid JSON with its vocabulary intact whatever the
+/// secrets are (a secret `null` or `alse` must not break it).
+pub fn scrub_json(text: String, secrets: &[Secret]) -> String {
+    let forms = forms(secrets);
+    if forms.is_empty() || !forms.iter().any(|f| text.contains(head(f))) {
+        return text;
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text.as_str();
+    let mut last_key: Option<&str> = None;
+    while let Some(open) = rest.find('"') {
+        let (before, literal) = rest.split_at(open);
+        if before.contains([',', '{', '[']) {
+            last_key = None;
+        }
+        out.push_str(before);
+        let close = string_end(literal);
+        let content = &literal[1..close];
+        let after = &literal[close + 1..];
+        let is_key = after.trim_start().starts_with(':');
+        // Keys are the document's vocabulary; values of `kind` and `correlationId` are ours too.
+        let protected = is_key || matches!(last_key, Some("kind" | "correlationId"));
+        out.push('"');
+        if protected {
+            out.push_str(content);
+        } else {
+            let mut scrubbed = content.to_string();
+            for form in &forms {
+                scrubbed = replace_with_truncations(&scrubbed, form);
+            }
+            out.push_str(&scrubbed);
+        }
+        out.push('"');
+        last_key = if is_key { Some(content) } else { None };
+        rest = after;
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The byte index of the quote closing the string literal that `literal` starts with (or its last byte).
+fn string_end(literal: &str) -> usize {
+    let bytes = literal.as_bytes();
+    let mut i = 1;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' => i += 2,
+            b'"' => return i,
+            _ => i += 1,
+        }
+    }
+    bytes.len().saturating_sub(1).max(1).min(bytes.len())
+}
+
+/// The texts a secret may appear as: raw, JSON-escaped, and debug-escaped then JSON-escaped.
+fn forms(secrets: &[Secret]) -> Vec<String> {
+    let json_inner = |t: &str| {
+        let quoted = serde_json::Value::String(t.to_string()).to_string();
+        quoted[1..quoted.len() - 1].to_string()
+    };
+    let mut out = Vec::new();
     for s in secrets {
         let raw = s.expose();
         if raw.chars().count() < 4 {
             continue;
         }
-        let json_inner = |t: &str| {
-            let quoted = serde_json::Value::String(t.to_string()).to_string();
-            quoted[1..quoted.len() - 1].to_string()
-        };
         let debug: String = raw.chars().flat_map(char::escape_debug).collect();
         for form in [raw.to_string(), json_inner(raw), json_inner(&debug)] {
-            text = replace_with_truncations(text, &form);
+            if !out.contains(&form) {
+                out.push(form);
+            }
         }
     }
-    text
+    out
 }
 
-/// Replace `secret` and every truncation of it that keeps at least its first 12 characters.
-fn replace_with_truncations(text: String, secret: &str) -> String {
-    const HEAD_CHARS: usize = 12;
-    let head_len = secret
+const HEAD_CHARS: usize = 12;
+
+/// The first [`HEAD_CHARS`] characters of `secret` (or all of it).
+fn head(secret: &str) -> &str {
+    &secret[..secret
         .char_indices()
         .nth(HEAD_CHARS)
-        .map_or(secret.len(), |(i, _)| i);
-    let head = &secret[..head_len];
+        .map_or(secret.len(), |(i, _)| i)]
+}
+
+/// Replace `secret` and every truncation of it that keeps at least its first 12 characters. A cut never
+/// ends inside a backslash escape, so escaped text stays well formed.
+fn replace_with_truncations(text: &str, secret: &str) -> String {
+    let head = head(secret);
     if !text.contains(head) {
-        return text;
+        return text.to_string();
     }
     let mut out = String::with_capacity(text.len());
-    let mut rest = text.as_str();
+    let mut rest = text;
     while let Some(at) = rest.find(head) {
         out.push_str(&rest[..at]);
         let candidate = &rest[at..];
-        let mut common = candidate
+        let mut cut = candidate
             .bytes()
             .zip(secret.bytes())
             .take_while(|(a, b)| a == b)
             .count();
-        while !candidate.is_char_boundary(common) {
-            common -= 1;
+        while !candidate.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        // An odd run of backslashes at the end of the cut would escape what follows it: keep the last one.
+        let trailing = candidate[..cut]
+            .bytes()
+            .rev()
+            .take_while(|b| *b == b'\\')
+            .count();
+        if trailing % 2 == 1 {
+            cut -= 1;
+        }
+        if cut == 0 {
+            // Cannot cut here without breaking an escape: keep one character and look further on.
+            let ch = candidate.chars().next().map_or(1, char::len_utf8);
+            out.push_str(&candidate[..ch]);
+            rest = &candidate[ch..];
+            continue;
         }
         out.push_str("***");
-        rest = &candidate[common.max(head_len)..];
+        rest = &candidate[cut..];
     }
     out.push_str(rest);
     out
@@ -115,6 +203,31 @@ mod tests {
         let out = scrub(text, &secrets);
         assert!(!out.contains("s3cr"), "{out}");
         assert!(out.contains("ab"), "short strings are left alone: {out}");
+    }
+
+    #[test]
+    fn scrub_json_keeps_the_document_valid_whatever_the_secret() {
+        let envelope = serde_json::json!({
+            "ok": false,
+            "error": { "kind": "server_error", "message": "saw null and false here", "status": null,
+                       "correlationId": "9b4bf2ca-f374-4d51-9113-781ca87b8380" },
+            "correlationId": "9b4bf2ca-f374-4d51-9113-781ca87b8380",
+        })
+        .to_string();
+        for secret in [
+            "null", "alse", "\"ok\"", "rror", "9b4bf2ca", "\\\"", ":false,", "kind", "a\\b\"c",
+        ] {
+            let out = scrub_json(envelope.clone(), &[Secret::new(secret)]);
+            let v: serde_json::Value =
+                serde_json::from_str(&out).unwrap_or_else(|e| panic!("{secret}: {e}: {out}"));
+            assert_eq!(v["error"]["kind"], "server_error", "{secret}");
+            assert_eq!(
+                v["correlationId"], "9b4bf2ca-f374-4d51-9113-781ca87b8380",
+                "{secret}"
+            );
+        }
+        let out = scrub_json(envelope, &[Secret::new("null and")]);
+        assert!(out.contains("saw *** false"), "{out}");
     }
 
     #[test]

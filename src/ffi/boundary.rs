@@ -153,7 +153,7 @@ pub(crate) fn guarded(
     let text = if ok && output == Output::HoldsTokens {
         text
     } else {
-        crate::secret::scrub(text, &secrets)
+        crate::secret::scrub_json(text, &secrets)
     };
     into_c_string(text)
 }

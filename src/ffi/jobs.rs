@@ -69,7 +69,7 @@ where
             .to_string(),
         };
         *job.envelope.lock().unwrap_or_else(|p| p.into_inner()) =
-            Some(crate::secret::scrub(envelope, &secrets));
+            Some(crate::secret::scrub_json(envelope, &secrets));
         job.done.notify_waiters();
     });
     Ok(id)
