@@ -304,24 +304,21 @@ pub async fn remove_assignment(
             }
         })?;
         if async_operation {
-            let body: Value = serde_json::from_slice(&poll.body).unwrap_or(Value::Null);
-            match body.get("status").and_then(Value::as_str).unwrap_or("") {
-                s if s.eq_ignore_ascii_case("Succeeded") => return Ok(done(RemoveStatus::Deleted)),
-                s if s.eq_ignore_ascii_case("Failed") || s.eq_ignore_ascii_case("Canceled") => {
-                    let error = body.get("error");
-                    let code = error.and_then(|e| e.get("code")).and_then(Value::as_str);
-                    let message = error
-                        .and_then(|e| e.get("message"))
-                        .and_then(Value::as_str)
-                        .unwrap_or("no details");
+            match lro_status(&poll.body) {
+                LroStatus::Succeeded => return Ok(done(RemoveStatus::Deleted)),
+                LroStatus::Ended {
+                    status,
+                    code,
+                    message,
+                } => {
                     let mut e = call.error(
                         ErrorKind::ServerError,
-                        format!("the delete of {id} ended {s}: {message}"),
+                        format!("the delete of {id} ended {status}: {message}"),
                     );
-                    e.code = code.map(str::to_string);
+                    e.code = code;
                     return Err(e);
                 }
-                _ => {}
+                LroStatus::Running => {}
             }
         } else if poll.status != 202 {
             return Ok(done(RemoveStatus::Deleted));
@@ -329,6 +326,43 @@ pub async fn remove_assignment(
         wait_for = retry_after_or(&poll, polls);
     }
     unreachable!("the poll loop only ends by returning")
+}
+
+/// What an `Azure-AsyncOperation` status body says.
+#[derive(Debug, PartialEq)]
+pub(crate) enum LroStatus {
+    Succeeded,
+    /// `Failed` or `Canceled`, with the body's `error.code` and `error.message`.
+    Ended {
+        status: String,
+        code: Option<String>,
+        message: String,
+    },
+    /// Anything else (`Deleting`, `InProgress`, an unreadable body): poll again.
+    Running,
+}
+
+pub(crate) fn lro_status(body: &[u8]) -> LroStatus {
+    let body: Value = serde_json::from_slice(body).unwrap_or(Value::Null);
+    let status = body.get("status").and_then(Value::as_str).unwrap_or("");
+    if status.eq_ignore_ascii_case("Succeeded") {
+        return LroStatus::Succeeded;
+    }
+    if !(status.eq_ignore_ascii_case("Failed") || status.eq_ignore_ascii_case("Canceled")) {
+        return LroStatus::Running;
+    }
+    let error = body.get("error");
+    let text = |k: &str| {
+        error
+            .and_then(|e| e.get(k))
+            .and_then(Value::as_str)
+            .map(str::to_string)
+    };
+    LroStatus::Ended {
+        status: status.to_string(),
+        code: text("code"),
+        message: text("message").unwrap_or_else(|| "no details".into()),
+    }
 }
 
 fn retry_after_or(a: &Answer, polls: u32) -> std::time::Duration {
