@@ -29,7 +29,7 @@ suite() {
 suite "format" cargo fmt --all -- --check
 suite "build" cargo build --workspace --all-targets
 suite "clippy" cargo clippy --workspace --all-targets --quiet -- -D warnings
-suite "rust tests" cargo test --workspace
+suite "rust tests" cargo test --workspace --no-fail-fast
 suite "c consumers" bash tests/c/run.sh
 suite "c# interop" bash tests/csharp/run.sh
 suite "pester" bash tests/powershell/run.sh
