@@ -6,17 +6,12 @@
 //! returns `Ok(())` when the code under test behaved: it accepted the input or refused it cleanly, and
 //! every invariant checked here held. `Err` describes a broken invariant. The functions add no panic of
 //! their own: a panic is always the code under test panicking.
-//!
-//! Where the library does the work inline in an async function that needs a network (the device code
-//! start's arithmetic, the long-running delete's status body, the waits computed from `Retry-After`), the
-//! function here repeats those few lines, and says so.
 
 use crate::cleanup::journal::Record;
 use crate::cleanup::plan::{plan_from_customers, Plan, PlanRequest};
 use crate::client::Client;
 use crate::customers::{OrderBy, ORDER_BY_FIELDS};
 use crate::endpoint::BaseUrl;
-use crate::error::{Error, ErrorKind};
 use crate::http::{Call, Response, Service};
 use crate::lighthouse::{AssignmentId, Scope};
 use crate::options::CallOptions;
@@ -27,34 +22,6 @@ use std::time::Duration;
 
 /// What an entry point found: `Err` names the broken invariant.
 pub type Checked = Result<(), String>;
-
-/// Issues fuzzing found that are reported and not fixed yet, each with a failing test in
-/// `tests/fuzz_regressions.rs`. With `DA_FUZZ_SKIP_KNOWN` set (scripts/fuzz.sh sets it unless `--strict`),
-/// the entry points step around exactly these, so that a campaign keeps exploring instead of stopping at
-/// the same crash in seconds; without it (the regression tests) they are found as usual.
-pub const KNOWN_ISSUES: [(&str, &str); 3] = [
-    (
-        "scrub",
-        "secret::scrub replaces a secret's text inside the serialised envelope, so a secret such as \
-         `null`, `alse` or `\"ok\"` breaks the envelope's JSON (or its kind, or its correlationId)",
-    ),
-    (
-        "expires_in",
-        "identity: a token or device code response with a huge expires_in panics in chrono \
-         (`now + seconds(expires_in as i64)`), and one above i64::MAX expires in the past",
-    ),
-    (
-        "retry_after",
-        "http/lighthouse: a huge Retry-After delta (e.g. 18446744073709551615) panics in \
-         `Instant::now() + wait` (overflow when adding duration to instant)",
-    ),
-];
-
-/// Whether `DA_FUZZ_SKIP_KNOWN` asks to step around [`KNOWN_ISSUES`].
-pub fn skip_known() -> bool {
-    static SKIP: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
-    *SKIP.get_or_init(|| std::env::var_os("DA_FUZZ_SKIP_KNOWN").is_some_and(|v| v != "0"))
-}
 
 // ---------------------------------------------------------------------------------------------------------
 // The C ABI, in validate-only mode
@@ -170,13 +137,7 @@ pub fn ffi_request(export: Export, bytes: &[u8]) -> Checked {
         .iter()
         .position(|&b| b == 0)
         .map_or(bytes, |nul| &bytes[..nul]);
-    let mut input = neutralise_paths(bytes);
-    if skip_known() {
-        // Known issue `scrub`: the same request with harmless secrets.
-        if let Some(rewritten) = neutralise_secrets(&input) {
-            input = Cow::Owned(rewritten);
-        }
-    }
+    let input = neutralise_paths(bytes);
     let Ok(input) = CString::new(input.into_owned()) else {
         return Err("neutralised input holds a NUL byte".into());
     };
@@ -291,38 +252,6 @@ pub fn neutralise_paths(bytes: &[u8]) -> Cow<'_, [u8]> {
     }
 }
 
-/// For known issue `scrub`: every secret the boundary remembers for scrubbing (top-level `deviceCode`,
-/// `refreshToken`, `clientSecret`, `accessToken`, and those of an `auth` object) that is 4 characters or
-/// more is replaced by `fuzz-secret-value`, which no envelope can contain by accident. Only emptiness and
-/// type of these fields are validated, so the request is refused or accepted exactly as before. `None`
-/// when there is nothing to replace.
-pub fn neutralise_secrets(bytes: &[u8]) -> Option<Vec<u8>> {
-    fn replace(map: &mut serde_json::Map<String, Value>, keys: &[&str]) -> bool {
-        let mut changed = false;
-        for key in keys {
-            if let Some(Value::String(s)) = map.get_mut(*key) {
-                if s.len() >= 4 && s != "fuzz-secret-value" {
-                    *s = "fuzz-secret-value".into();
-                    changed = true;
-                }
-            }
-        }
-        changed
-    }
-    let text = std::str::from_utf8(bytes).ok()?;
-    let Ok(Value::Object(mut map)) = serde_json::from_str::<Value>(text) else {
-        return None;
-    };
-    let mut changed = replace(
-        &mut map,
-        &["deviceCode", "refreshToken", "clientSecret", "accessToken"],
-    );
-    if let Some(Value::Object(auth)) = map.get_mut("auth") {
-        changed |= replace(auth, &["clientSecret", "refreshToken", "accessToken"]);
-    }
-    changed.then(|| Value::Object(map).to_string().into_bytes())
-}
-
 // ---------------------------------------------------------------------------------------------------------
 // Service responses
 
@@ -410,21 +339,6 @@ pub fn token_response(bytes: &[u8]) -> Checked {
     let Ok(r) = serde_json::from_slice::<crate::identity::TokenResponse>(bytes) else {
         return Ok(());
     };
-    if skip_known() {
-        // Known issue `expires_in`: read expires_in as into_token does and step around what breaks it.
-        #[derive(serde::Deserialize)]
-        struct ExpiresIn {
-            expires_in: Option<Value>,
-        }
-        let secs = match serde_json::from_slice::<ExpiresIn>(bytes).map(|e| e.expires_in) {
-            Ok(Some(Value::Number(n))) => n.as_u64().unwrap_or(3600),
-            Ok(Some(Value::String(s))) => s.parse().unwrap_or(3600),
-            _ => 3600,
-        };
-        if expires_in_breaks(secs) {
-            return Ok(());
-        }
-    }
     let before = chrono::Utc::now();
     let token = r.into_token("https://management.azure.com/.default");
     if token.expires_on < before {
@@ -436,45 +350,30 @@ pub fn token_response(bytes: &[u8]) -> Checked {
     Ok(())
 }
 
-/// The device code response (`identity::DeviceCodeResponse`). `start_device_code` turns it into a
-/// `DeviceCode` inline (after the network call); this repeats those lines: the defaults, the message, and
-/// `expires_on = now + expires_in`.
+/// The device code response (`identity::DeviceCodeResponse`), turned into a `DeviceCode` as
+/// `start_device_code` does (`into_device_code`).
 pub fn device_code_response(bytes: &[u8]) -> Checked {
     let Ok(r) = serde_json::from_slice::<crate::identity::DeviceCodeResponse>(bytes) else {
         return Ok(());
     };
-    // As in identity::start_device_code:
-    let expires_in = r.expires_in.unwrap_or(900);
-    let verification_uri = r
-        .verification_uri
-        .or(r.verification_url)
-        .unwrap_or_default();
-    let _message = r.message.unwrap_or_else(|| {
-        format!("To sign in, use a web browser to open the page {verification_uri} and enter the code {} to authenticate.", r.user_code)
-    });
-    let _interval = r.interval.unwrap_or(5);
-    if skip_known() && expires_in_breaks(expires_in) {
-        return Ok(()); // known issue `expires_in`
+    let before = chrono::Utc::now();
+    let code = r.into_device_code();
+    if code.expires_on < before {
+        return Err(format!(
+            "a device code for {} s expires in the past: {}",
+            code.expires_in, code.expires_on
+        ));
     }
-    let _expires_on = chrono::Utc::now() + chrono::Duration::seconds(expires_in as i64);
-    let _ = r.device_code.is_empty();
     Ok(())
-}
-
-/// Known issue `expires_in`: `now + seconds(expires_in as i64)` panics, or lands in the past.
-fn expires_in_breaks(secs: u64) -> bool {
-    i64::try_from(secs)
-        .ok()
-        .and_then(chrono::TimeDelta::try_seconds)
-        .and_then(|d| chrono::Utc::now().checked_add_signed(d))
-        .is_none()
 }
 
 /// One `Retry-After`-style header value, as `retry::retry_after` reads it under each of the three names it
 /// knows (`Retry-After`, `retry-after-ms`, `x-ms-retry-after-ms`), then used as the library uses it: the
-/// retry wait `retry::delay` and the deadline check `Instant::now() + wait > deadline` (`http::execute`),
-/// the envelope's `retryAfterSeconds` (`http::response_error`), and the long-running delete's poll wait
-/// `http::poll_interval` with its own deadline check (`lighthouse::remove_assignment`).
+/// retry wait `retry::delay` and its deadline check `http::deadline_after(wait)` (`http::execute`), the
+/// shared throttle's pause on a 429 (`Throttle::pause_for`), the envelope's `retryAfterSeconds`
+/// (`http::response_error`), and the long-running delete's poll wait `http::poll_interval` with its
+/// deadline check (`lighthouse::remove_assignment`). The hint is bounded by `retry::MAX_RETRY_AFTER`, and
+/// no wait is shorter than it.
 pub fn retry_after(header_value: &[u8]) -> Checked {
     use reqwest::header::{HeaderMap, HeaderName, HeaderValue, RETRY_AFTER};
     let Ok(value) = HeaderValue::from_bytes(header_value) else {
@@ -486,21 +385,23 @@ pub fn retry_after(header_value: &[u8]) -> Checked {
         HeaderName::from_static("x-ms-retry-after-ms"),
     ] {
         let mut headers = HeaderMap::new();
-        headers.insert(name, value.clone());
+        headers.insert(name.clone(), value.clone());
         let hint = crate::retry::retry_after(&headers);
-        let deadline = tokio::time::Instant::now() + Duration::from_secs(100);
+        if let Some(h) = hint.filter(|h| *h > crate::retry::MAX_RETRY_AFTER) {
+            return Err(format!(
+                "{name}: {value:?} gives a hint of {h:?}, over the cap"
+            ));
+        }
+        let deadline = crate::http::deadline_after(Duration::from_secs(100));
         for attempt in [0, 3, 20] {
             let wait = crate::retry::delay(attempt, hint);
-            if let Some(h) = hint {
-                if wait < h {
-                    return Err(format!("delay {wait:?} is shorter than the hint {h:?}"));
-                }
+            if hint.is_some_and(|h| wait < h) {
+                return Err(format!("delay {wait:?} is shorter than the hint {hint:?}"));
             }
-            if skip_known() && tokio::time::Instant::now().checked_add(wait).is_none() {
-                continue; // known issue `retry_after`
-            }
-            // As in http::execute:
-            let _ = tokio::time::Instant::now() + wait > deadline;
+            let _ = crate::http::deadline_after(wait) > deadline;
+        }
+        if let Some(h) = hint {
+            crate::throttle::Throttle::new().pause_for(h);
         }
         let _retry_after_seconds = hint.map(|d| d.as_secs_f64().ceil() as u64);
         let resp = Response {
@@ -510,39 +411,25 @@ pub fn retry_after(header_value: &[u8]) -> Checked {
         };
         for polls in [0, 1, 50] {
             let wait_for = crate::http::poll_interval(&resp, polls);
-            if skip_known() && tokio::time::Instant::now().checked_add(wait_for).is_none() {
-                continue; // known issue `retry_after`
-            }
-            // As in lighthouse::remove_assignment:
-            let _ = tokio::time::Instant::now() + wait_for > deadline;
+            let _ = crate::http::deadline_after(wait_for) > deadline;
         }
     }
     Ok(())
 }
 
-/// An `Azure-AsyncOperation` status body, read as `lighthouse::remove_assignment` reads it (repeated here:
-/// it is inline in the poll loop): `status` decides, `error.code`/`error.message` describe a failure.
+/// An `Azure-AsyncOperation` status body, read as the long-running delete's poll reads it
+/// (`lighthouse::lro_status`): only `Failed` and `Canceled` end it with an error.
 pub fn lro_status(bytes: &[u8]) -> Checked {
-    let body: Value = serde_json::from_slice(bytes).unwrap_or(Value::Null);
-    match body.get("status").and_then(Value::as_str).unwrap_or("") {
-        s if s.eq_ignore_ascii_case("Succeeded") => {}
-        s if s.eq_ignore_ascii_case("Failed") || s.eq_ignore_ascii_case("Canceled") => {
-            let error = body.get("error");
-            let code = error.and_then(|e| e.get("code")).and_then(Value::as_str);
-            let message = error
-                .and_then(|e| e.get("message"))
-                .and_then(Value::as_str)
-                .unwrap_or("no details");
-            let mut e = Error::new(
-                ErrorKind::ServerError,
-                format!("the delete of x ended {s}: {message}"),
-            );
-            e.code = code.map(str::to_string);
-            serde_json::to_string(&e).map_err(|e| format!("error does not serialise: {e}"))?;
+    use crate::lighthouse::LroStatus;
+    match crate::lighthouse::lro_status(bytes) {
+        LroStatus::Ended { status, .. }
+            if !(status.eq_ignore_ascii_case("Failed")
+                || status.eq_ignore_ascii_case("Canceled")) =>
+        {
+            Err(format!("the status {status:?} ended the operation"))
         }
-        _ => {}
+        _ => Ok(()),
     }
-    Ok(())
 }
 
 // ---------------------------------------------------------------------------------------------------------

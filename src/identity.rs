@@ -334,12 +334,28 @@ fn error_word(e: &Error) -> &str {
         .unwrap_or("")
 }
 
+/// That `opts` holds credentials a token can be obtained with (not a bearer token).
+pub fn check_exchangeable(opts: &CallOptions) -> Result<()> {
+    match opts.auth()? {
+        Auth::AccessToken(_) => Err(Error::invalid(
+            "acquire_token needs client credentials or a refresh token in auth, not an access token",
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// The tenant (when given) and client ids of a device code sign-in, checked as the calls check them.
+pub fn check_device_ids(tenant: Option<&str>, client_id: &str) -> Result<()> {
+    if let Some(t) = tenant {
+        validate::tenant("tenantId", t)?;
+    }
+    validate::guid("clientId", client_id).map(|_| ())
+}
+
 /// Get a token for `scope` with the call's client credentials or refresh token (cached).
 pub async fn acquire_token(client: &Client, opts: &CallOptions, scope: &str) -> Result<Token> {
+    check_exchangeable(opts)?;
     let auth = opts.auth()?;
-    if matches!(auth, Auth::AccessToken(_)) {
-        return Err(Error::invalid("acquire_token needs client credentials or a refresh token in auth, not an access token"));
-    }
     let call = Call::new(client, opts, Service::Identity);
     cached_token(&call, auth, scope, false)
         .await

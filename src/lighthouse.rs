@@ -157,6 +157,16 @@ pub(crate) struct Page {
     pub(crate) next_link: Option<String>,
 }
 
+/// An ARM `$filter` as given: not blank, no control characters.
+pub fn check_filter(filter: Option<&str>) -> Result<()> {
+    match filter {
+        Some(f) if f.trim().is_empty() || f.chars().any(char::is_control) => Err(Error::invalid(
+            "filter is empty or contains control characters",
+        )),
+        _ => Ok(()),
+    }
+}
+
 /// Every registration assignment at `scope` (all pages).
 pub async fn list_assignments(
     client: &Client,
@@ -165,13 +175,7 @@ pub async fn list_assignments(
     include_definition: bool,
     filter: Option<&str>,
 ) -> Result<Vec<RegistrationAssignment>> {
-    if let Some(f) = filter {
-        if f.trim().is_empty() || f.chars().any(char::is_control) {
-            return Err(Error::invalid(
-                "filter is empty or contains control characters",
-            ));
-        }
-    }
+    check_filter(filter)?;
     let call = Call::new(client, opts, Service::ResourceManager);
     let mut url = call.endpoint.join(&format!("{}/{PROVIDER}", scope.path()));
     {

@@ -149,18 +149,26 @@ fn head(secret: &str) -> &str {
         .map_or(secret.len(), |(i, _)| i)]
 }
 
-/// Replace `secret` and every truncation of it that keeps at least its first 12 characters. A cut never
-/// ends inside a backslash escape, so escaped text stays well formed.
+/// Replace `secret` and every truncation of it that keeps at least its first 12 characters. A match never
+/// starts or ends inside a backslash escape, so escaped text stays well formed.
 fn replace_with_truncations(text: &str, secret: &str) -> String {
     let head = head(secret);
     if !text.contains(head) {
         return text.to_string();
     }
+    let odd_backslashes_before =
+        |s: &str| s.bytes().rev().take_while(|b| *b == b'\\').count() % 2 == 1;
     let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(at) = rest.find(head) {
-        out.push_str(&rest[..at]);
-        let candidate = &rest[at..];
+    let mut from = 0;
+    let mut search = 0;
+    while let Some(found) = text[search..].find(head) {
+        let at = search + found;
+        let candidate = &text[at..];
+        // A match right after an odd run of backslashes would start inside an escape (`\n...`): skip it.
+        if odd_backslashes_before(&text[..at]) {
+            search = at + candidate.chars().next().map_or(1, char::len_utf8);
+            continue;
+        }
         let mut cut = candidate
             .bytes()
             .zip(secret.bytes())
@@ -170,25 +178,19 @@ fn replace_with_truncations(text: &str, secret: &str) -> String {
             cut -= 1;
         }
         // An odd run of backslashes at the end of the cut would escape what follows it: keep the last one.
-        let trailing = candidate[..cut]
-            .bytes()
-            .rev()
-            .take_while(|b| *b == b'\\')
-            .count();
-        if trailing % 2 == 1 {
+        if odd_backslashes_before(&candidate[..cut]) {
             cut -= 1;
         }
         if cut == 0 {
-            // Cannot cut here without breaking an escape: keep one character and look further on.
-            let ch = candidate.chars().next().map_or(1, char::len_utf8);
-            out.push_str(&candidate[..ch]);
-            rest = &candidate[ch..];
+            search = at + candidate.chars().next().map_or(1, char::len_utf8);
             continue;
         }
+        out.push_str(&text[from..at]);
         out.push_str("***");
-        rest = &candidate[cut..];
+        from = at + cut;
+        search = from;
     }
-    out.push_str(rest);
+    out.push_str(&text[from..]);
     out
 }
 
@@ -209,7 +211,7 @@ mod tests {
     fn scrub_json_keeps_the_document_valid_whatever_the_secret() {
         let envelope = serde_json::json!({
             "ok": false,
-            "error": { "kind": "server_error", "message": "saw null and false here", "status": null,
+            "error": { "kind": "server_error", "message": "saw null and false here, \\nabc and \\\"abc", "status": null,
                        "correlationId": "9b4bf2ca-f374-4d51-9113-781ca87b8380" },
             "correlationId": "9b4bf2ca-f374-4d51-9113-781ca87b8380",
         })

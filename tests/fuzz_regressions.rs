@@ -4,10 +4,8 @@
 //! Each entry point returns `Ok(())` when the code under test accepted or cleanly refused the input and its
 //! invariants held; a panic or an `Err` is a bug. The C exports run in validate-only mode: nothing is sent.
 //!
-//! The tests under "Found by fuzzing" reproduce issues that are reported and not fixed yet: they fail today,
-//! so they are `#[ignore]`d to keep `cargo test` green for everyone; `cargo test --test fuzz_regressions --
-//! --ignored` runs them. Whoever fixes an issue removes its `ignore` (and its entry in
-//! `delegated_admin::fuzzing::KNOWN_ISSUES`).
+//! The tests under "Found by fuzzing" are the crashes the campaign found (docs/fuzzing.md, "Findings"),
+//! as found and shortened by hand; they guard the fixes.
 
 use delegated_admin::fuzzing::{self, Checked, Export};
 
@@ -52,19 +50,39 @@ fn check_all(what: &str, input: &[u8]) {
 }
 
 // ---------------------------------------------------------------------------------------------------------
-// Found by fuzzing: each fails until its issue is fixed (see docs/fuzzing.md, "Findings"), so ignored.
+// Found by fuzzing (docs/fuzzing.md, "Findings").
 
-/// Issue `scrub` (ffi_* targets, found in seconds by every one): `secret::scrub` runs on the serialised
-/// envelope and replaces the secret's text wherever it appears, so a secret that equals a piece of the
-/// envelope's own JSON (`null`, `alse`, `"ok"`) corrupts it. docs/api.md: every returned string is UTF-8
-/// JSON with `ok`, and `error.kind` from the documented list.
+/// `scrub` (found by ffi_apply_dap_cleanup, ffi_job_poll, ffi_job_start and ffi_acquire_token): the boundary
+/// ran `secret::scrub` on the serialised envelope, replacing the secret's text wherever it appeared, so a
+/// secret equal to a piece of the envelope's own JSON (`null`, `alse`, `"ok"`, the start of the caller's
+/// correlation id) corrupted it. docs/api.md: every returned string is UTF-8 JSON with `ok`, and
+/// `error.kind` from the documented list.
 #[test]
-#[ignore = "known issue `scrub`, not fixed yet: run with --ignored"]
 fn secrets_that_look_like_json_do_not_corrupt_the_envelope() {
-    for (export, input) in [
+    let cases: [(Export, &[u8]); 9] = [
+        // As the fuzzer found them:
+        // ffi_apply_dap_cleanup: `"code":***`: the envelope was not JSON.
+        (
+            Export::ApplyDapCleanup,
+            br#"{"auth":{"acaessToken":"null"}}"#,
+        ),
+        // ffi_job_poll: `"kind":"invalid_***t"`: not a documented kind.
+        (
+            Export::JobPoll,
+            br#"{"auth":{"accessToaccessTokken":"reques"}}"#,
+        ),
+        // ffi_job_start: `"correlationId":"***-781ca87b8380"`: the echoed id was mangled.
+        (
+            Export::JobStart,
+            br#"{"operation": "planDa0C.eanup", "auth": {"accessToken": "eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzleanup", "auth": {"tenantId": "53018d99-ac51-4ec8-b86e-c8a61de43717", "cliteInd": "2832473f-ec63-45fb-976f-5d7da454bb91", "refreshToken": "0.AAAA-fake-refresh-token", "clientcrSeet": "fake-secret"}, "planrrelationId": "9b4bf2ca-f374-4d51-9113I1NiJ9.fake.sig"}, "endpmint": "http://127.0.0.1:8787", "correlationId": "9b4bf2ca-f374-4d51-9113-781ca87b8380", "timeoutSeconds": 30, "maxRetries": 2, "inactiveDays": 30}"#,
+        ),
+        // ffi_acquire_token (`auth` as a bare string): an invalid escape was left behind.
+        (Export::AcquireToken, br#"{"auth":"a>                                     \\vu(an"
+}"#),
+        // Minimised by hand:
         (
             Export::RemoveDapRelationship,
-            &br#"{"accessToken":"null"}"#[..],
+            br#"{"accessToken":"null"}"#,
         ),
         (Export::AcquireToken, br#"{"auth":{"accessToken":"alse"}}"#),
         (Export::JobPoll, br#"{"deviceCode":"\"ok\""}"#),
@@ -72,23 +90,57 @@ fn secrets_that_look_like_json_do_not_corrupt_the_envelope() {
             Export::ListDelegatedAdminCustomers,
             br#"{"clientSecret":"invalid_request"}"#,
         ),
-    ] {
-        assert_eq!(
-            fuzzing::ffi_request(export, input),
-            Ok(()),
-            "{}",
-            String::from_utf8_lossy(input)
-        );
-    }
+        (
+            Export::PlanDapCleanup,
+            br#"{"correlationId":"9b4bf2ca-f374-4d51-9113-781ca87b8380","refreshToken":"9b4bf2ca"}"#,
+        ),
+    ];
+    let failures: Vec<String> = cases
+        .iter()
+        .filter_map(|(export, input)| fuzzing::ffi_request(*export, input).err())
+        .collect();
+    assert!(
+        failures.is_empty(),
+        "{} of {} cases:\n{}",
+        failures.len(),
+        cases.len(),
+        failures.join("\n")
+    );
 }
 
-/// Issue `expires_in` (token_response target): `TokenResponse::into_token` computes
-/// `Utc::now() + chrono::Duration::seconds(expires_in as i64)`, which panics for an `expires_in` past
-/// chrono's range ("TimeDelta::seconds out of bounds" / "`DateTime + TimeDelta` overflowed"), and gives a
-/// token that expired in the past for one above i64::MAX. A hostile or broken identity endpoint (or proxy)
-/// can send either.
+/// `scrub_json` (found by ffi_acquire_token and ffi_start_device_code in the 60 s campaign, against the
+/// fix of `scrub`): a secret that starts with a character JSON escapes (`\n`, `"`, `\\`) is echoed
+/// debug-escaped in the error message (`string "\\nabc"` in the JSON text); its JSON-escaped form
+/// (`\nabc`) matches one character into that escape, and replacing it leaves a lone backslash before
+/// `***`: `\***` is an invalid JSON escape.
 #[test]
-#[ignore = "known issue `expires_in`, not fixed yet: run with --ignored"]
+fn a_secret_starting_with_an_escaped_character_does_not_split_an_escape() {
+    let cases: [(Export, &[u8]); 4] = [
+        // As the fuzzer found them.
+        (Export::AcquireToken, br#"{"auth":"\nnDap~leanup"}"#),
+        (Export::StartDeviceCode, br#"{"auth":"\\freshTux"}"#),
+        // Shortened by hand.
+        (Export::AcquireToken, br#"{"auth":"\nabc"}"#),
+        (Export::RemoveDapRelationship, br#"{"auth":"\"abc"}"#),
+    ];
+    let failures: Vec<String> = cases
+        .iter()
+        .filter_map(|(export, input)| fuzzing::ffi_request(*export, input).err())
+        .collect();
+    assert!(
+        failures.is_empty(),
+        "{} of {} cases:\n{}",
+        failures.len(),
+        cases.len(),
+        failures.join("\n")
+    );
+}
+
+/// `expires_in` (token_response): `TokenResponse::into_token` computed
+/// `Utc::now() + chrono::Duration::seconds(expires_in as i64)`, which panicked for an `expires_in` past
+/// chrono's range ("`DateTime + TimeDelta` overflowed"), and gave a token that had expired before it was
+/// issued for one above i64::MAX. A hostile or broken identity endpoint (or proxy) can send either.
+#[test]
 fn a_token_response_with_a_huge_expires_in_is_not_a_panic() {
     for body in [
         &br#"{"access_token":"x","expires_in":99999999999999}"#[..],
@@ -104,23 +156,26 @@ fn a_token_response_with_a_huge_expires_in_is_not_a_panic() {
     }
 }
 
-/// Issue `expires_in`, device code flavour: `start_device_code` computes the same
+/// `expires_in`, device code flavour: `start_device_code` computed the same
 /// `now + seconds(expires_in as i64)` from the device code response.
 #[test]
-#[ignore = "known issue `expires_in`, not fixed yet: run with --ignored"]
 fn a_device_code_response_with_a_huge_expires_in_is_not_a_panic() {
     let body = br#"{"device_code":"d","user_code":"u","expires_in":99999999999999}"#;
     assert_eq!(fuzzing::device_code_response(body), Ok(()));
 }
 
-/// Issue `retry_after` (retry_after target): a `Retry-After` of whole seconds is taken as is
-/// (`Duration::from_secs(u64)`, no cap, unlike the fractional form's 86,400 s), and `http::execute` then
-/// computes `Instant::now() + wait`, which panics ("overflow when adding duration to instant"). Same in the
-/// long-running delete's poll (`lighthouse::remove_assignment`).
+/// `retry_after` (retry_after): a `Retry-After` of whole seconds was taken as is (`Duration::from_secs(u64)`,
+/// no cap, unlike the fractional form's 86,400 s), and `http::execute` then computed
+/// `Instant::now() + wait`, which panicked ("overflow when adding duration to instant"); so did
+/// `Throttle::pause_for` on a 429 and the long-running delete's poll (`lighthouse::remove_assignment`).
 #[test]
-#[ignore = "known issue `retry_after`, not fixed yet: run with --ignored"]
 fn a_huge_retry_after_is_not_a_panic() {
-    for value in [&b"18446744073709551615"[..], b"9223372036854775807"] {
+    // The first as the fuzzer found it.
+    for value in [
+        &b"11022222222110222222  "[..],
+        b"18446744073709551615",
+        b"9223372036854775807",
+    ] {
         assert_eq!(
             fuzzing::retry_after(value),
             Ok(()),
@@ -363,4 +418,63 @@ fn paths_are_neutralised() {
         missing.contains(r#""kind":"invalid_request""#) && missing.contains("cannot read plan"),
         "{missing}"
     );
+}
+
+/// Checks that once ran inside the operations' async bodies now run before the future exists, so that
+/// validate-only mode (and so the fuzzer) sees them: each of these is `invalid_request`, not `validated`.
+#[test]
+fn validate_only_sees_every_input_check() {
+    use delegated_admin::ffi::*;
+    type F = extern "C" fn(*const std::ffi::c_char) -> *mut std::ffi::c_char;
+    let client = "9b4bf2ca-f374-4d51-9113-781ca87b8380";
+    let creds = format!(
+        r#""auth":{{"tenantId":"contoso.onmicrosoft.com","clientId":"{client}","clientSecret":"s3cret-value"}}"#
+    );
+    let plan = r#"{"format":1,"planId":"9b4bf2ca-f374-4d51-9113-781ca87b8380","createdAt":"2026-01-01T00:00:00Z","asOf":"2026-01-01T00:00:00Z","inactiveDays":90,"summary":{"customers":0,"candidates":0,"kept":0},"candidates":[],"kept":[]}"#;
+    let cases: Vec<(&str, F, String)> = vec![
+        (
+            "apply concurrency 0",
+            da_apply_dap_cleanup,
+            format!(r#"{{{creds},"plan":{plan},"concurrency":0}}"#),
+        ),
+        (
+            "apply negative pace",
+            da_apply_dap_cleanup,
+            format!(r#"{{{creds},"plan":{plan},"requestsPerSecond":-1}}"#),
+        ),
+        (
+            "device start bad tenant",
+            da_start_device_code,
+            format!(r#"{{"clientId":"{client}","tenantId":"a/b","resource":"https://x"}}"#),
+        ),
+        (
+            "device poll bad client",
+            da_poll_device_code,
+            r#"{"clientId":"nope","deviceCode":"abcd-efgh"}"#.to_string(),
+        ),
+        (
+            "token with a bearer token",
+            da_acquire_token,
+            r#"{"auth":{"accessToken":"tok-value"},"resource":"https://x"}"#.to_string(),
+        ),
+        (
+            "blank lighthouse filter",
+            da_list_lighthouse_assignments,
+            format!(r#"{{{creds},"scope":"/subscriptions/{client}","filter":"  "}}"#),
+        ),
+    ];
+    for (name, f, request) in cases {
+        let c = std::ffi::CString::new(request).unwrap();
+        let text = validate_only(|| {
+            let out = f(c.as_ptr());
+            let text = unsafe { std::ffi::CStr::from_ptr(out) }
+                .to_str()
+                .unwrap()
+                .to_string();
+            unsafe { da_string_free(out) };
+            text
+        });
+        let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(v["error"]["kind"], "invalid_request", "{name}: {text}");
+    }
 }

@@ -57,7 +57,7 @@ impl Default for ApplyOptions {
 }
 
 impl ApplyOptions {
-    fn validate(&self) -> Result<()> {
+    pub fn validate(&self) -> Result<()> {
         if !(1..=64).contains(&self.concurrency) {
             return Err(Error::invalid(format!(
                 "concurrency must be from 1 to 64, not {}",

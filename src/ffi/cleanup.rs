@@ -135,6 +135,7 @@ pub(crate) fn apply(
             .transpose()?,
         partner_center_auth: input.partner_center_auth,
     };
+    options.validate()?;
     let (report_path, csv_path) = (path(&input.report_path), path(&input.report_csv_path));
     let summary_only = input.summary_only;
     Ok(async move {

@@ -132,6 +132,7 @@ pub(crate) struct ListAssignmentsInput {
 
 impl ListAssignmentsInput {
     pub fn into_parts(self) -> Result<(Scope, bool, Option<String>)> {
+        crate::lighthouse::check_filter(self.filter.as_deref())?;
         Ok((
             Scope::parse(&self.scope)?,
             self.include_definition,

@@ -57,6 +57,7 @@ pub extern "C" fn da_acquire_token(request_json: *const c_char) -> *mut c_char {
     run(request_json, Output::HoldsTokens, |client, opts, fields| {
         let input: AcquireTokenInput = fields.parse()?;
         let scope = identity::scope_from(input.resource.as_deref(), input.scope.as_deref())?;
+        identity::check_exchangeable(&opts)?;
         Ok(async move {
             identity::acquire_token(client, &opts, &scope)
                 .await
@@ -76,6 +77,7 @@ pub extern "C" fn da_acquire_token(request_json: *const c_char) -> *mut c_char {
 pub extern "C" fn da_start_device_code(request_json: *const c_char) -> *mut c_char {
     run(request_json, Output::HoldsTokens, |client, opts, fields| {
         let input: StartDeviceCodeInput = fields.parse()?;
+        identity::check_device_ids(input.tenant_id.as_deref(), &input.client_id)?;
         let scope = identity::scope_from(input.resource.as_deref(), input.scope.as_deref())?;
         let tenant = input
             .tenant_id
@@ -99,6 +101,7 @@ pub extern "C" fn da_start_device_code(request_json: *const c_char) -> *mut c_ch
 pub extern "C" fn da_poll_device_code(request_json: *const c_char) -> *mut c_char {
     run(request_json, Output::HoldsTokens, |client, opts, fields| {
         let input: PollDeviceCodeInput = fields.parse()?;
+        identity::check_device_ids(input.tenant_id.as_deref(), &input.client_id)?;
         let tenant = input
             .tenant_id
             .unwrap_or_else(|| DEFAULT_DEVICE_TENANT.into());
