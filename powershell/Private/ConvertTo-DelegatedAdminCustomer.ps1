@@ -41,6 +41,8 @@ function ConvertTo-DelegatedAdminCustomer {
         }
         $properties = $raw.PSObject.Properties
 
+        # The rules of ConvertTo-DelegatedAdminDateTime, inlined: this loop runs per customer, and an advanced
+        # function call per date is costly over tens of thousands of customers.
         $dates = @{}
         foreach ($name in $dateNames) {
             $value = $null

@@ -60,6 +60,8 @@ function ConvertTo-DelegatedAdminDapCleanupPlan {
             if ($null -eq $raw) {
                 continue
             }
+            # The rules of ConvertTo-DelegatedAdminDateTime, inlined: this loop runs per customer, and an advanced
+            # function call per date is costly over tens of thousands of customers.
             $dates = @{}
             foreach ($dateName in @('lastSignInDateTime', 'startDateTime')) {
                 $value = $raw.$dateName
