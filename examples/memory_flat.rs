@@ -66,7 +66,7 @@ fn main() {
         .map(|a| a.parse().expect("the call count is a number"))
         .unwrap_or(100_000);
     assert!(
-        total >= 2 * STEP && total % STEP == 0,
+        total >= 2 * STEP && total.is_multiple_of(STEP),
         "a multiple of {STEP}, at least {}",
         2 * STEP
     );

@@ -8,7 +8,8 @@
  *   {"ok":false,"error":{"kind","message","status","code","correlationId","requestId","retryAfterSeconds"},
  *    "correlationId":"<uuid>"}
  * kind: invalid_request | unauthorized | forbidden | not_found | conflict | throttled | server_error |
- *       network | timeout | internal.
+ *       network | timeout | io | internal. Only with io (a report that could not be written after the work
+ *       was done) does an error envelope also carry "result".
  *
  * Ownership: every returned char * except da_version()'s is never NULL, is owned by the caller and must be
  * freed exactly once with da_string_free() (not free()). Input strings are only read during the call; NULL,
@@ -43,11 +44,20 @@
  */
 #define DEFAULT_CONCURRENCY 4
 
-#define JOURNAL_FORMAT 1
+/**
+ * 2: every record carries the plan id.
+ */
+#define JOURNAL_FORMAT 2
 
 #define DEFAULT_INACTIVE_DAYS 90
 
 #define PLAN_FORMAT 1
+
+/**
+ * Items accepted in one page: far above the documented 300, so that only a broken or hostile answer
+ * meets it, and low enough that a page decodes into a few megabytes whatever its bytes hold.
+ */
+#define MAX_PAGE_ITEMS 10000
 
 /**
  * Every C export that takes a JSON request.
@@ -172,12 +182,18 @@ char *da_remove_lighthouse_assignment(const char *request_json);
  * Plan a DAP cleanup: list every delegated admin customer and classify each (blocking; see `da_job_start`
  * for progress and cancel).
  *
- * Request: `{"auth", "endpoint"?, "inactiveDays"? (default 90), "asOf"? (RFC 3339, default now),
- * "include"?: [GUID], "exclude"?: [GUID], "planPath"? (also write the plan there), "summaryOnly"? (return
- * the plan without its candidates and kept arrays, for large tenants with planPath), ...}`.
+ * Request: `{"auth", "endpoint"?, "inactiveDays"? (default 90, 1..3650), "asOf"? (RFC 3339, default now;
+ * never later than now), "include"?: [GUID], "exclude"?: [GUID], "planPath"? (also write the plan there;
+ * checked before the listing: an absent or regular file in a writable folder), "summaryOnly"? (return the
+ * plan without its candidates and kept arrays, for large tenants with planPath), "timeoutSeconds"? (the
+ * whole listing, default 1800), ...}`.
  * Result: the plan: `{"format","planId","createdAt","asOf","inactiveDays","include","exclude",
  * "summary":{"customers","candidates","kept"}, "candidates":[entry], "kept":[entry]}` with entry
  * `{"customerTenantId","organizationDisplayName","dapEnabled","lastSignInDateTime","startDateTime","reason","detail"}`.
+ * Only a customer whose dapEnabled is a JSON boolean and whose dates are readable RFC 3339 / ISO 8601 dates
+ * between 2000 and now is ever a candidate; any other is kept as unreadable_date or unreadable_dap_enabled
+ * with the raw value in its detail. A listing that loops, stops advancing or sends a page of over 10,000
+ * items ends with server_error.
  *
  * Returns a JSON envelope the caller frees with `da_string_free`.
  */
@@ -188,13 +204,25 @@ char *da_plan_dap_cleanup(const char *request_json);
  *
  * Request: `{"auth", "endpoint"?, "plan": plan | "planPath", "journalPath"? (resume: the same plan and
  * journal again acts on nothing twice), "reportPath"?, "reportCsvPath"?, "concurrency"? (default 4),
- * "requestsPerSecond"? (default 8; 0 = unpaced), "recheck"? (default true), "summaryOnly"? (return the report
- * without its outcomes array, for large tenants with reportPath/reportCsvPath), "partnerCenterEndpoint"? and
- * "partnerCenterAuth"? (for the removals, when they differ from the listing's endpoint and auth), ...}`.
+ * "requestsPerSecond"? (default 8; 0 = unpaced), "recheck"? (default true), "listingTimeoutSeconds"? (the
+ * recheck's whole listing, default 1800), "summaryOnly"? (return the report without its outcomes array, for
+ * large tenants with reportPath/reportCsvPath), "partnerCenterEndpoint"? and "partnerCenterAuth"? (for the
+ * removals, when they differ from the listing's endpoint and auth), ...}`.
+ *
+ * Safety: the plan is untrusted input: its format, asOf (not in the future), inactiveDays, include, exclude
+ * and candidate ids are checked before any request (invalid_request), and every candidate is judged again
+ * with the plan's criteria against the live listing; one the classification would keep now is skipped with
+ * that reasonCode. The journal is locked (`<journalPath>.lock`) for the whole run: a second apply on it gets
+ * conflict and sends nothing. A journal without its header, or of another plan, is refused; a torn last
+ * line is ignored and counted. journalPath, reportPath and reportCsvPath are checked before any request
+ * (absent or regular files in writable folders, all different, not the plan file). A report that cannot be
+ * written after the run gives `{"ok":false,"error":{"kind":"io",...},"result":<report>}`.
+ *
  * Result: the report: `{"planId","startedAt","finishedAt","stoppedEarly","stopReason","counts":{"customers",
  * "candidates","removed","failed","skipped","skippedCandidates","fromJournal"},"requests","throttlePauses",
+ * "journal": null | {"path","unreadableLines","tornLastLine","foreignRecords"},
  * "outcomes":[{"customerTenantId","organizationDisplayName","outcome":"removed"|"failed"|"skipped","stage",
- * "reason","error","correlationId","at"}]}`.
+ * "reason","reasonCode","error","correlationId","at"}]}`.
  *
  * Returns a JSON envelope the caller frees with `da_string_free`.
  */

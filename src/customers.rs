@@ -2,12 +2,13 @@
 //! every page when asked.
 
 use crate::client::Client;
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 use crate::http::{self, Call, Request, Service};
 use crate::options::CallOptions;
 use chrono::{DateTime, Utc};
 use reqwest::Method;
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
 
 const PATH: &str = "/CustomerServiceAdminApi/Web/v1/delegatedAdminCustomers";
 /// The service's documented largest page.
@@ -34,34 +35,68 @@ pub const FIELDS: [&str; 10] = [
 ];
 
 /// A delegated admin customer, as the service returns it. Every field is optional because `$select` may
-/// leave any of them out; dates are kept as the service wrote them.
+/// leave any of them out. The fields the cleanup judges by (`dapEnabled` and the dates) are kept exactly as
+/// the service wrote them, whatever their JSON type, so that an odd value is reported, never guessed at:
+/// read them with [`DelegatedAdminCustomer::dap_enabled`], [`DelegatedAdminCustomer::last_sign_in`] and
+/// [`DelegatedAdminCustomer::start`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
 pub struct DelegatedAdminCustomer {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient::text"
+    )]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient::text"
+    )]
     pub customer_tenant_id: Option<String>,
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        alias = "OrganizationDisplayName"
+        alias = "OrganizationDisplayName",
+        deserialize_with = "lenient::text"
     )]
     pub organization_display_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient::integer"
+    )]
     pub partner_agent_count: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient::integer"
+    )]
     pub partner_sign_in_count: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient::integer"
+    )]
     pub global_admin_sign_in_count: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub dap_enabled: Option<bool>,
+    pub dap_enabled: Option<Value>,
     #[serde(default)]
-    pub start_date_time: Option<String>,
+    pub start_date_time: Option<Value>,
     #[serde(default)]
-    pub end_date_time: Option<String>,
+    pub end_date_time: Option<Value>,
     #[serde(default)]
-    pub last_sign_in_date_time: Option<String>,
+    pub last_sign_in_date_time: Option<Value>,
+}
+
+/// A field the cleanup judges by, as read from the service's answer.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Reading<T> {
+    /// Missing or `null`.
+    Absent,
+    Valid(T),
+    /// Present but not readable as the documented type or format; the raw JSON, shortened, for reports.
+    Unreadable(String),
 }
 
 impl DelegatedAdminCustomer {
@@ -70,18 +105,52 @@ impl DelegatedAdminCustomer {
         self.customer_tenant_id.as_deref().or(self.id.as_deref())
     }
 
-    pub fn last_sign_in(&self) -> Option<DateTime<Utc>> {
-        parse_time(self.last_sign_in_date_time.as_deref())
+    /// `dapEnabled`: a JSON boolean, or unreadable (a string `"true"` is not a boolean).
+    pub fn dap_enabled(&self) -> Reading<bool> {
+        match &self.dap_enabled {
+            None | Some(Value::Null) => Reading::Absent,
+            Some(Value::Bool(b)) => Reading::Valid(*b),
+            Some(other) => Reading::Unreadable(raw_text(other)),
+        }
     }
 
-    pub fn start(&self) -> Option<DateTime<Utc>> {
-        parse_time(self.start_date_time.as_deref())
+    pub fn last_sign_in(&self) -> Reading<DateTime<Utc>> {
+        read_time(self.last_sign_in_date_time.as_ref())
+    }
+
+    pub fn start(&self) -> Reading<DateTime<Utc>> {
+        read_time(self.start_date_time.as_ref())
+    }
+}
+
+/// A date of the service: an RFC 3339 date-time (`2024-05-01T10:00:00.1234567Z`, any offset), or an
+/// ISO 8601 date-time without offset (`2024-05-01T10:00:00`, read as UTC). Anything else (another format,
+/// an empty string, a number, a date that does not exist) is unreadable; so is a year outside 1..=9999.
+pub fn read_time(value: Option<&Value>) -> Reading<DateTime<Utc>> {
+    let text = match value {
+        None | Some(Value::Null) => return Reading::Absent,
+        Some(Value::String(s)) => s.as_str(),
+        Some(other) => return Reading::Unreadable(raw_text(other)),
+    };
+    match parse_time(Some(text)) {
+        Some(t) => Reading::Valid(t),
+        None => Reading::Unreadable(raw_text(&Value::String(text.to_string()))),
+    }
+}
+
+/// A raw value as JSON text (control characters escaped by JSON itself), shortened to 80 characters, for a
+/// report.
+fn raw_text(value: &Value) -> String {
+    let text = value.to_string();
+    match text.char_indices().nth(80) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text,
     }
 }
 
 pub(crate) fn parse_time(text: Option<&str>) -> Option<DateTime<Utc>> {
-    let t = text?.trim();
-    if t.is_empty() {
+    let t = text?;
+    if t.is_empty() || t.trim() != t {
         return None;
     }
     DateTime::parse_from_rfc3339(t)
@@ -90,6 +159,25 @@ pub(crate) fn parse_time(text: Option<&str>) -> Option<DateTime<Utc>> {
             chrono::NaiveDateTime::parse_from_str(t, "%Y-%m-%dT%H:%M:%S%.f").map(|n| n.and_utc())
         })
         .ok()
+}
+
+/// Deserializers that never fail a whole page over one odd field: a value of another JSON type becomes
+/// its JSON text (identifiers, names) or is dropped (counters).
+mod lenient {
+    use serde::{Deserialize, Deserializer};
+    use serde_json::Value;
+
+    pub fn text<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+        Ok(match Value::deserialize(d)? {
+            Value::Null => None,
+            Value::String(s) => Some(s),
+            other => Some(other.to_string()),
+        })
+    }
+
+    pub fn integer<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
+        Ok(Value::deserialize(d)?.as_i64())
+    }
 }
 
 /// `$orderBy`: a field and a direction.
@@ -196,10 +284,14 @@ pub struct CustomerList {
     pub next_link: Option<String>,
 }
 
+/// Items accepted in one page: far above the documented 300, so that only a broken or hostile answer
+/// meets it, and low enough that a page decodes into a few megabytes whatever its bytes hold.
+pub const MAX_PAGE_ITEMS: usize = 10_000;
+
 #[derive(Deserialize)]
 pub(crate) struct Page {
     #[serde(default)]
-    pub(crate) value: Vec<DelegatedAdminCustomer>,
+    pub(crate) value: crate::paging::CappedVec<DelegatedAdminCustomer, MAX_PAGE_ITEMS>,
     #[serde(rename = "@odata.count", default)]
     pub(crate) count: Option<u64>,
     #[serde(rename = "@odata.nextLink", default)]
@@ -226,6 +318,10 @@ pub async fn list(
 /// Like [`list`], but hands each page to `on_page` as it arrives instead of keeping them all, so that a
 /// caller that keeps only a digest of each customer (the cleanup planner) stays small for 100,000 customers.
 /// Returns `@odata.count` (when asked) and, without `all_pages`, the next page's link.
+///
+/// The listing always ends: `opts.timeout` bounds the whole listing, every page included; a link already
+/// followed, a page that adds no customer not listed before while more would follow (a service that
+/// ignores `$skip` does that), or a page over [`MAX_PAGE_ITEMS`] items ends it with `server_error`.
 pub async fn for_each_page(
     client: &Client,
     opts: &CallOptions,
@@ -233,7 +329,7 @@ pub async fn for_each_page(
     mut on_page: impl FnMut(Vec<DelegatedAdminCustomer>),
 ) -> Result<(Option<u64>, Option<String>)> {
     req.validate()?;
-    let mut call = Call::new(client, opts, Service::CustomerAdmin);
+    let call = Call::new(client, opts, Service::CustomerAdmin);
     let page_size = req.page_size();
     let mut skip = req.skip.unwrap_or(0);
     let mut url = first_page_url(&call, req, page_size, skip);
@@ -241,18 +337,26 @@ pub async fn for_each_page(
     // Once the service has handed out a nextLink, it pages: stop where it stops. `$skip` paging is only for
     // a service that never links (a full last page then costs one empty request).
     let mut linked = false;
+    let mut guard = crate::paging::ListingGuard::new(call.service.name());
     loop {
-        // Each page gets the whole deadline: a listing of 100,000 customers is hundreds of requests.
-        call.deadline = http::deadline_after(opts.timeout);
-        let page: Page =
-            http::execute(&call, &Request::new(Method::GET, url.clone()), http::json).await?;
-        let got = page.value.len() as u64;
+        guard
+            .visit(&url)
+            .map_err(|why| call.error(ErrorKind::ServerError, why))?;
+        let page: Page = http::execute(
+            &call,
+            &Request::new(Method::GET, url.clone()),
+            crate::paging::read_capped,
+        )
+        .await?;
+        let page_value = page.value.into_inner();
+        let got = page_value.len() as u64;
+        let added = guard.count_new(page_value.iter().map(|c| c.tenant_id()));
         count = count.or(page.count);
-        on_page(page.value);
+        on_page(page_value);
         if !req.all_pages {
             return Ok((count, page.next_link));
         }
-        url = match (page.next_link, page_size) {
+        let next = match (page.next_link, page_size) {
             (Some(link), _) => {
                 linked = true;
                 call.follow(&link)?
@@ -263,6 +367,16 @@ pub async fn for_each_page(
             }
             _ => return Ok((count, None)),
         };
+        if added == 0 {
+            let why = if linked {
+                "a page listed no customer that was not listed before, yet linked to another page"
+                    .to_string()
+            } else {
+                format!("the page at $skip={} repeated customers already listed: the service seems to ignore $skip", skip - got)
+            };
+            return Err(guard.stuck(&call, why));
+        }
+        url = next;
     }
 }
 

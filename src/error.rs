@@ -26,6 +26,9 @@ pub enum ErrorKind {
     Network,
     /// The call's deadline passed.
     Timeout,
+    /// A local file (a report, the journal) could not be written or read after requests were sent: the
+    /// work done is in the result or the journal; the message names the file.
+    Io,
     /// A bug in this library (a panic, a broken invariant).
     Internal,
 }
@@ -42,6 +45,7 @@ impl ErrorKind {
             ErrorKind::ServerError => "server_error",
             ErrorKind::Network => "network",
             ErrorKind::Timeout => "timeout",
+            ErrorKind::Io => "io",
             ErrorKind::Internal => "internal",
         }
     }

@@ -276,11 +276,12 @@ pub fn customers_page(bytes: &[u8]) -> Checked {
     let Ok(page) = serde_json::from_slice::<crate::customers::Page>(bytes) else {
         return Ok(());
     };
-    for c in &page.value {
-        let _ = (c.last_sign_in(), c.start(), c.tenant_id());
+    let value = page.value.into_inner();
+    for c in &value {
+        let _ = (c.last_sign_in(), c.start(), c.tenant_id(), c.dap_enabled());
     }
-    let n = page.value.len() as u64;
-    let plan = plan_from_customers(page.value, &PlanRequest::default())
+    let n = value.len() as u64;
+    let plan = plan_from_customers(value, &PlanRequest::default())
         .map_err(|e| format!("planning a page failed: {e}"))?;
     if plan.summary.customers != n
         || plan.summary.candidates + plan.summary.kept != n
@@ -305,8 +306,9 @@ pub fn assignments_page(bytes: &[u8]) -> Checked {
     let Ok(page) = serde_json::from_slice::<crate::lighthouse::Page>(bytes) else {
         return Ok(());
     };
-    let text = serde_json::to_string(&serde_json::json!({ "assignments": page.value }))
-        .map_err(|e| format!("assignments do not serialise: {e}"))?;
+    let text =
+        serde_json::to_string(&serde_json::json!({ "assignments": page.value.into_inner() }))
+            .map_err(|e| format!("assignments do not serialise: {e}"))?;
     if serde_json::from_str::<Value>(&text).is_err() {
         return Err(format!("serialised assignments are not JSON: {text}"));
     }
@@ -408,6 +410,7 @@ pub fn retry_after(header_value: &[u8]) -> Checked {
             status: 202,
             headers,
             body: Vec::new(),
+            oversized: false,
         };
         for polls in [0, 1, 50] {
             let wait_for = crate::http::poll_interval(&resp, polls);

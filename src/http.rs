@@ -72,6 +72,8 @@ pub(crate) struct Call<'a> {
     pub opts: &'a CallOptions,
     pub service: Service,
     pub endpoint: BaseUrl,
+    /// The call's whole budget (`opts.timeout`, else the default), named in timeout errors.
+    pub timeout: Duration,
     pub deadline: Instant,
 }
 
@@ -84,12 +86,14 @@ impl<'a> Call<'a> {
                 .clone()
                 .unwrap_or_else(|| BaseUrl::from_static(service.default_endpoint())),
         };
+        let timeout = opts.timeout_or(crate::options::DEFAULT_TIMEOUT);
         Call {
             client,
             opts,
             service,
             endpoint,
-            deadline: deadline_after(opts.timeout),
+            timeout,
+            deadline: deadline_after(timeout),
         }
     }
 
@@ -200,6 +204,8 @@ pub(crate) struct Response {
     pub status: u16,
     pub headers: HeaderMap,
     pub body: Vec<u8>,
+    /// The body was larger than [`MAX_BODY`]; `body` holds only its start.
+    pub oversized: bool,
 }
 
 impl Response {
@@ -220,15 +226,31 @@ impl Response {
     }
 }
 
-/// Largest body read; anything bigger is a broken or hostile answer.
-const MAX_BODY: usize = 64 * 1024 * 1024;
+/// Largest body read; anything bigger is a broken or hostile answer, refused without retrying.
+pub(crate) const MAX_BODY: usize = 64 * 1024 * 1024;
+
+/// Why a successful (2xx) answer could not be used.
+#[derive(Debug)]
+pub(crate) enum Unreadable {
+    /// Not the JSON we expect (a body cut short by a proxy, say): worth another try.
+    Retry(String),
+    /// Well formed but unacceptable (over a size or item limit): the same request would get the same.
+    Refuse(String),
+}
+
+impl From<String> for Unreadable {
+    fn from(why: String) -> Unreadable {
+        Unreadable::Retry(why)
+    }
+}
 
 /// Send `req`, retrying as the module doc says, and hand a successful (2xx) answer to `read`. `read`
-/// rejecting the answer (a body that is not the JSON we expect) counts as a transient failure too.
-pub(crate) async fn execute<T>(
+/// rejecting the answer with [`Unreadable::Retry`] (a body that is not the JSON we expect) counts as a
+/// transient failure too; [`Unreadable::Refuse`] ends the call at once.
+pub(crate) async fn execute<T, E: Into<Unreadable>>(
     call: &Call<'_>,
     req: &Request,
-    read: impl Fn(&Response) -> Result<T, String>,
+    read: impl Fn(&Response) -> Result<T, E>,
 ) -> Result<T> {
     let opts = call.opts;
     let mut attempt: u32 = 0;
@@ -252,10 +274,22 @@ pub(crate) async fn execute<T>(
         let failure = match sent {
             Err(_) => return Err(deadline_error(call)),
             Ok(Err(transport)) => Failure::Transport(transport),
-            Ok(Ok(resp)) if (200..300).contains(&resp.status) => match read(&resp) {
-                Ok(value) => return Ok(value),
-                Err(why) => Failure::Unreadable(resp, why),
-            },
+            Ok(Ok(resp)) if resp.oversized => {
+                return Err(Failure::Unreadable(
+                    resp,
+                    format!("it is larger than {} MiB", MAX_BODY / (1024 * 1024)),
+                )
+                .into_error(call, attempt))
+            }
+            Ok(Ok(resp)) if (200..300).contains(&resp.status) => {
+                match read(&resp).map_err(Into::into) {
+                    Ok(value) => return Ok(value),
+                    Err(Unreadable::Retry(why)) => Failure::Unreadable(resp, why),
+                    Err(Unreadable::Refuse(why)) => {
+                        return Err(Failure::Unreadable(resp, why).into_error(call, attempt))
+                    }
+                }
+            }
             Ok(Ok(resp)) => {
                 if resp.status == 401 && req.bearer && !refreshed && identity::can_refresh(opts) {
                     refreshed = true;
@@ -359,7 +393,7 @@ fn deadline_error(call: &Call<'_>) -> Error {
         format!(
             "{} did not finish within the call's deadline of {} s (timeoutSeconds)",
             call.service.name(),
-            call.opts.timeout.as_secs_f64()
+            call.timeout.as_secs_f64()
         ),
     )
 }
@@ -419,10 +453,13 @@ async fn send_once(
             call.opts.correlation_id.to_string(),
         );
     if let Some(token) = bearer {
-        let mut value = HeaderValue::try_from(format!("Bearer {}", token.expose()))
-            .unwrap_or_else(|_| HeaderValue::from_static("Bearer invalid-token-characters"));
-        value.set_sensitive(true);
-        builder = builder.header(AUTHORIZATION, value);
+        // Tokens are checked to be visible ASCII where they enter (the caller's, and the identity
+        // platform's answers), so this cannot fail; if it ever did, no Authorization header is sent (the
+        // service then answers 401) rather than a made-up one.
+        if let Ok(mut value) = HeaderValue::try_from(format!("Bearer {}", token.expose())) {
+            value.set_sensitive(true);
+            builder = builder.header(AUTHORIZATION, value);
+        }
     }
     for (name, value) in &req.headers {
         builder = builder.header(*name, value.as_str());
@@ -436,8 +473,10 @@ async fn send_once(
     let status = resp.status().as_u16();
     let headers = resp.headers().clone();
     let mut body = Vec::new();
+    let mut oversized = false;
     while let Some(chunk) = resp.chunk().await? {
         if body.len() + chunk.len() > MAX_BODY {
+            oversized = true;
             break;
         }
         body.extend_from_slice(&chunk);
@@ -446,6 +485,7 @@ async fn send_once(
         status,
         headers,
         body,
+        oversized,
     })
 }
 

@@ -204,14 +204,36 @@ pub(crate) struct TokenResponse {
     scope: Option<String>,
 }
 
+/// The lifetime believed of a token whose `expires_in` is missing, not a whole number of seconds, zero,
+/// negative or absurd: short, so that a token of unknown lifetime is never cached for long (a service call
+/// that finds it expired gets one refresh anyway).
+pub(crate) const UNKNOWN_TOKEN_LIFETIME_SECONDS: u64 = 60;
+/// The longest access token lifetime believed: Entra issues 60 to 90 minutes, up to 28 hours with
+/// continuous access evaluation.
+pub(crate) const MAX_TOKEN_LIFETIME_SECONDS: u64 = 28 * 3600;
+
+/// Read a token answer, refusing (not retrying) an access token that could not go into a header.
+pub(crate) fn read_token(resp: &http::Response) -> Result<TokenResponse, http::Unreadable> {
+    let token: TokenResponse = http::json(resp)?;
+    crate::options::check_bearer_token(&token.access_token).map_err(|_| {
+        http::Unreadable::Refuse(
+            "the access token holds characters a bearer token cannot (control characters, spaces or non-ASCII)"
+                .into(),
+        )
+    })?;
+    Ok(token)
+}
+
 impl TokenResponse {
     pub(crate) fn into_token(self, requested_scope: &str) -> Token {
-        let expires_in = match &self.expires_in {
-            Some(serde_json::Value::Number(n)) => n.as_u64().unwrap_or(3600),
-            Some(serde_json::Value::String(s)) => s.parse().unwrap_or(3600),
-            _ => 3600,
-        }
-        .min(MAX_LIFETIME_SECONDS);
+        let believed = match &self.expires_in {
+            Some(serde_json::Value::Number(n)) => n.as_u64(),
+            Some(serde_json::Value::String(s)) => s.trim().parse::<u64>().ok(),
+            _ => None,
+        };
+        let expires_in = believed
+            .filter(|s| (1..=MAX_TOKEN_LIFETIME_SECONDS).contains(s))
+            .unwrap_or(UNKNOWN_TOKEN_LIFETIME_SECONDS);
         Token {
             access_token: self.access_token,
             token_type: self.token_type.unwrap_or_else(|| "Bearer".into()),
@@ -229,6 +251,7 @@ fn identity_call<'a>(parent: &Call<'a>) -> Call<'a> {
         opts: parent.opts,
         service: Service::Identity,
         endpoint: parent.opts.authority.clone(),
+        timeout: parent.timeout,
         deadline: parent.deadline,
     }
 }
@@ -292,7 +315,7 @@ async fn request_token(
     let req = Request::new(Method::POST, token_url(&call.endpoint, tenant, "token"))
         .form(&pairs)
         .anonymous();
-    let token = Box::pin(http::execute(&call, &req, http::json::<TokenResponse>))
+    let token = Box::pin(http::execute(&call, &req, read_token))
         .await?
         .into_token(scope);
     if let (Some(fp), Some(new_rt)) = (rotated_from, &token.refresh_token) {
@@ -491,7 +514,7 @@ pub async fn poll_device_code(
             token: None,
         })
     };
-    match http::execute(&call, &req, http::json::<TokenResponse>).await {
+    match http::execute(&call, &req, read_token).await {
         Ok(t) => Ok(DevicePoll {
             status: DevicePollStatus::Completed,
             interval,

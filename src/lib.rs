@@ -24,6 +24,7 @@ mod http;
 pub mod identity;
 pub mod lighthouse;
 pub mod options;
+mod paging;
 pub mod partner_center;
 mod retry;
 pub mod secret;

@@ -123,14 +123,17 @@ impl std::fmt::Display for AssignmentId {
     }
 }
 
-/// A registration assignment as ARM returns it.
+/// A registration assignment as ARM returns it. The specification requires none of `id`, `type` and
+/// `name` (they are read-only), so an item without them is kept as it came.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RegistrationAssignment {
-    pub id: String,
+    #[serde(default)]
+    pub id: Option<String>,
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub resource_type: Option<String>,
-    pub name: String,
+    #[serde(default)]
+    pub name: Option<String>,
     #[serde(default)]
     pub properties: AssignmentProperties,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -149,10 +152,13 @@ pub struct AssignmentProperties {
     pub registration_definition: Option<Value>,
 }
 
+/// Items accepted in one ARM page (see [`crate::customers::MAX_PAGE_ITEMS`]).
+pub const MAX_PAGE_ITEMS: usize = 10_000;
+
 #[derive(Deserialize)]
 pub(crate) struct Page {
     #[serde(default)]
-    pub(crate) value: Vec<RegistrationAssignment>,
+    pub(crate) value: crate::paging::CappedVec<RegistrationAssignment, MAX_PAGE_ITEMS>,
     #[serde(rename = "nextLink", default)]
     pub(crate) next_link: Option<String>,
 }
@@ -189,10 +195,28 @@ pub async fn list_assignments(
         }
     }
     let mut out = Vec::new();
+    let mut guard = crate::paging::ListingGuard::new(call.service.name());
     loop {
-        let page: Page = http::execute(&call, &Request::new(Method::GET, url), http::json).await?;
-        out.extend(page.value);
+        guard
+            .visit(&url)
+            .map_err(|why| call.error(ErrorKind::ServerError, why))?;
+        let page: Page = http::execute(
+            &call,
+            &Request::new(Method::GET, url),
+            crate::paging::read_capped,
+        )
+        .await?;
+        let value = page.value.into_inner();
+        let added = guard.count_new(value.iter().map(|a| a.id.as_deref()));
+        out.extend(value);
         match page.next_link.filter(|l| !l.is_empty()) {
+            Some(_) if added == 0 => {
+                return Err(guard.stuck(
+                    &call,
+                    "a page listed no assignment that was not listed before, yet linked to another page"
+                        .into(),
+                ))
+            }
             Some(link) => url = call.follow(&link)?,
             None => return Ok(out),
         }
@@ -268,6 +292,7 @@ pub async fn remove_assignment(
     ) {
         (Some(a), _) => (a.to_string(), true),
         (None, Some(l)) => (l.to_string(), false),
+        (None, None) if wait => return wait_until_gone(&call, id, &first).await,
         (None, None) => return Ok(done(RemoveStatus::Accepted)),
     };
     if !wait {
@@ -283,7 +308,7 @@ pub async fn remove_assignment(
             ErrorKind::Timeout,
             format!(
                 "the delete of {id} was accepted but had not finished within the call's deadline of {} s; poll {monitor}",
-                opts.timeout.as_secs_f64()
+                call.timeout.as_secs_f64()
             ),
         )
     };
@@ -332,6 +357,47 @@ pub async fn remove_assignment(
     unreachable!("the poll loop only ends by returning")
 }
 
+/// A delete ARM accepted without a URL to poll: read the assignment until ARM says it is gone (404), or the
+/// call's deadline passes.
+async fn wait_until_gone(
+    call: &Call<'_>,
+    id: &AssignmentId,
+    accepted: &Answer,
+) -> Result<RemovedAssignment> {
+    let mut url = call.endpoint.join(&id.path());
+    url.query_pairs_mut()
+        .append_pair("api-version", API_VERSION);
+    let unfinished = || {
+        call.error(
+            ErrorKind::Timeout,
+            format!(
+                "the delete of {id} was accepted (with no operation to poll) but the assignment was still there at the call's deadline of {} s; read it again later",
+                call.timeout.as_secs_f64()
+            ),
+        )
+    };
+    let mut wait_for = retry_after_or(accepted, 0);
+    for polls in 1u32.. {
+        if http::deadline_after(wait_for) > call.deadline {
+            return Err(unfinished());
+        }
+        tokio::time::sleep(wait_for).await;
+        match http::execute(call, &Request::new(Method::GET, url.clone()), answer).await {
+            Ok(still) => wait_for = retry_after_or(&still, polls),
+            Err(e) if e.kind == ErrorKind::NotFound => {
+                return Ok(RemovedAssignment {
+                    assignment_id: id.to_string(),
+                    status: RemoveStatus::Deleted,
+                    operation_url: None,
+                })
+            }
+            Err(e) if e.kind == ErrorKind::Timeout => return Err(unfinished()),
+            Err(e) => return Err(e),
+        }
+    }
+    unreachable!("the poll loop only ends by returning")
+}
+
 /// What an `Azure-AsyncOperation` status body says.
 #[derive(Debug, PartialEq)]
 pub(crate) enum LroStatus {
@@ -374,6 +440,7 @@ fn retry_after_or(a: &Answer, polls: u32) -> std::time::Duration {
         status: a.status,
         headers: a.headers.clone(),
         body: Vec::new(),
+        oversized: false,
     };
     http::poll_interval(&resp, polls)
 }

@@ -11,7 +11,11 @@ use uuid::Uuid;
 
 /// The Microsoft identity platform's public cloud authority.
 pub const DEFAULT_AUTHORITY: &str = "https://login.microsoftonline.com";
+/// The deadline of one call when the caller sets none: retries, pages and polling included.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(100);
+/// The deadline of a cleanup's whole listing (every page) when the caller sets none: 100,000 customers are
+/// 334 pages.
+pub const DEFAULT_LISTING_TIMEOUT: Duration = Duration::from_secs(1800);
 pub const DEFAULT_MAX_RETRIES: u32 = 4;
 
 /// How a call authenticates. `Debug` never shows a secret.
@@ -101,6 +105,7 @@ impl TryFrom<AuthInput> for Auth {
                 refresh_token: None,
             } => {
                 nonempty("accessToken", &t)?;
+                check_bearer_token(&t)?;
                 Ok(Auth::AccessToken(t))
             }
             AuthInput {
@@ -137,6 +142,18 @@ impl TryFrom<AuthInput> for Auth {
     }
 }
 
+/// A bearer token must be visible ASCII without spaces (RFC 6750's b64token is a subset): anything else, a
+/// control character or a line break above all, could split or forge a header, so it is refused before
+/// any request. The token itself is never echoed.
+pub(crate) fn check_bearer_token(token: &Secret) -> Result<()> {
+    match token.expose().bytes().position(|b| !(0x21..=0x7e).contains(&b)) {
+        None => Ok(()),
+        Some(at) => Err(Error::invalid(format!(
+            "auth.accessToken holds a character that cannot be in a bearer token (a control character, a space or a non-ASCII character, at byte {at})"
+        ))),
+    }
+}
+
 // Values inside `auth` are never echoed in errors: a secret pasted into the wrong field must not leak.
 fn tenant_id(text: &str) -> Result<String> {
     crate::validate::tenant("auth.tenantId", text)
@@ -160,8 +177,9 @@ pub struct CallOptions {
     pub scope: Option<String>,
     /// Sent in each service's correlation header on every attempt, and echoed in results and errors.
     pub correlation_id: Uuid,
-    /// Deadline of the whole call, retries and polling included.
-    pub timeout: Duration,
+    /// Deadline of the whole call, retries, pages and polling included; `None` = the operation's default
+    /// ([`DEFAULT_TIMEOUT`], or [`DEFAULT_LISTING_TIMEOUT`] for a cleanup's listings).
+    pub timeout: Option<Duration>,
     /// Retries of 408/429/5xx/connection failures.
     pub max_retries: u32,
     /// A throttle shared with other calls (a batch's workers): a 429 pauses them all.
@@ -186,6 +204,11 @@ impl CallOptions {
         self
     }
 
+    /// The call's deadline: the caller's, else `default`.
+    pub fn timeout_or(&self, default: Duration) -> Duration {
+        self.timeout.unwrap_or(default)
+    }
+
     pub(crate) fn auth(&self) -> Result<&Auth> {
         self.auth
             .as_ref()
@@ -201,7 +224,7 @@ impl Default for CallOptions {
             authority: BaseUrl::from_static(DEFAULT_AUTHORITY),
             scope: None,
             correlation_id: Uuid::new_v4(),
-            timeout: DEFAULT_TIMEOUT,
+            timeout: None,
             max_retries: DEFAULT_MAX_RETRIES,
             throttle: None,
         }

@@ -290,7 +290,7 @@ fn failures_are_reported_with_their_error_then_retried_on_resume() {
     assert!(failed["correlationId"].is_string());
     let csv =
         delegated_admin::cleanup::Report::to_csv(&serde_json::from_value(report.clone()).unwrap());
-    assert!(csv.contains(",failed,apply,,server_error,"), "{csv}");
+    assert!(csv.contains(",failed,apply,,,server_error,"), "{csv}");
     let (status, _) = http(&emu, "POST", "/_emulator/faults/clear", None);
     assert!(status < 300);
     let resumed = apply(&emu, &p, json!({ "journalPath": journal.to_str() }));

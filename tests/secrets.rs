@@ -988,6 +988,10 @@ fn a_whole_cleanup_through_the_job_interface_keeps_secrets_out() {
     for entry in std::fs::read_dir(&dir).unwrap() {
         let path = entry.unwrap().path();
         let text = std::fs::read_to_string(&path).unwrap();
+        if path.extension().is_some_and(|e| e == "lock") {
+            assert!(text.is_empty(), "the journal's lock file holds nothing");
+            continue;
+        }
         assert!(!text.is_empty(), "{}", path.display());
         l.capture(path.display().to_string(), text);
     }

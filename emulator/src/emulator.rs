@@ -107,6 +107,24 @@ impl Emulator {
         self.app.expire_tokens();
     }
 
+    /// Serves raw values for one customer from now on, like `POST /_emulator/customers/{id}`: `set` maps
+    /// field names to any JSON (served verbatim), `omit` lists fields left out. False when there is no such
+    /// customer.
+    pub fn set_customer_raw(
+        &self,
+        id: &str,
+        set: serde_json::Map<String, Value>,
+        omit: &[&str],
+    ) -> bool {
+        self.app.set_customer_raw(
+            id,
+            crate::state::customers::RawFields {
+                set,
+                omit: omit.iter().map(|s| s.to_string()).collect(),
+            },
+        )
+    }
+
     /// The current delegatedAdminCustomers resource with this id.
     pub fn customer(&self, id: &str) -> Option<Value> {
         self.app.customer_json(id)

@@ -2,18 +2,18 @@
 //! journaling every outcome as it happens, rechecking the service first so that a resumed or repeated run
 //! acts on nothing twice, and stopping cleanly on cancel.
 
-use super::journal::{Journal, JournalState, Record};
-use super::plan::{listing, Plan, PlanEntry, PLAN_FORMAT};
+use super::journal::{Journal, JournalState};
+use super::plan::{listing, validate_for_apply, Criteria, Plan, PlanEntry, Reason};
 use super::progress::JobControl;
-use super::report::{Counts, Outcome, OutcomeKind, Report, Stage};
+use super::report::{Counts, JournalSummary, Outcome, OutcomeKind, Report, Stage};
 use crate::client::Client;
-use crate::customers::{self, parse_time};
+use crate::customers;
 use crate::error::{Error, ErrorKind, Result};
-use crate::options::CallOptions;
+use crate::options::{CallOptions, DEFAULT_LISTING_TIMEOUT};
 use crate::partner_center;
 use crate::secret::{scrub, Secret};
 use crate::throttle::Throttle;
-use chrono::{Duration, Utc};
+use chrono::Utc;
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -41,6 +41,9 @@ pub struct ApplyOptions {
     /// API): Partner Center's own host, or a bearer token for Partner Center's audience.
     pub partner_center_endpoint: Option<crate::endpoint::BaseUrl>,
     pub partner_center_auth: Option<crate::options::Auth>,
+    /// The deadline of the recheck's whole listing (every page); `None` = [`DEFAULT_LISTING_TIMEOUT`]. Each
+    /// removal is bounded by the call options' own timeout.
+    pub listing_timeout: Option<std::time::Duration>,
 }
 
 impl Default for ApplyOptions {
@@ -52,6 +55,7 @@ impl Default for ApplyOptions {
             recheck: true,
             partner_center_endpoint: None,
             partner_center_auth: None,
+            listing_timeout: None,
         }
     }
 }
@@ -81,7 +85,7 @@ struct Shared {
     opts: CallOptions,
     journal: Option<Journal>,
     control: Arc<JobControl>,
-    queue: Mutex<VecDeque<PlanEntry>>,
+    queue: Mutex<VecDeque<Candidate>>,
     outcomes: Mutex<HashMap<String, Outcome>>,
     stop_reason: Mutex<Option<String>>,
     requests: AtomicU64,
@@ -111,7 +115,7 @@ impl Shared {
     /// Record one outcome: journal first (so that it is durable before it is reported), then progress.
     fn settle(&self, outcome: Outcome) {
         if let Some(j) = &self.journal {
-            if let Err(e) = j.append(&Record::Outcome(Box::new(outcome.clone()))) {
+            if let Err(e) = j.outcome(&outcome) {
                 self.stop(format!("stopped: {}", e.message));
             }
         }
@@ -145,13 +149,32 @@ impl Shared {
     }
 }
 
-fn outcome(entry: &PlanEntry, kind: OutcomeKind, reason: impl Into<String>) -> Outcome {
+/// A candidate of the plan, its id parsed once when the plan was checked.
+struct Candidate {
+    id: Uuid,
+    entry: PlanEntry,
+}
+
+/// Codes of the outcomes apply itself decides (besides the plan's reasons).
+pub mod reason_codes {
+    pub const REMOVED_BY_INTERRUPTED_RUN: &str = "removed_by_interrupted_run";
+    pub const NOT_ATTEMPTED: &str = "not_attempted";
+    pub const CANCELLED_IN_FLIGHT: &str = "cancelled_in_flight";
+}
+
+fn outcome(
+    entry: &PlanEntry,
+    kind: OutcomeKind,
+    code: Option<&str>,
+    reason: impl Into<String>,
+) -> Outcome {
     Outcome {
         customer_tenant_id: entry.customer_tenant_id.clone(),
         organization_display_name: entry.organization_display_name.clone(),
         outcome: kind,
         stage: Stage::Apply,
         reason: Some(reason.into()),
+        reason_code: code.map(str::to_string),
         error: None,
         correlation_id: None,
         at: Utc::now(),
@@ -172,33 +195,17 @@ pub async fn apply(
 ) -> Result<Report> {
     options.validate()?;
     opts.auth()?;
-    if plan.format != PLAN_FORMAT {
-        return Err(Error::invalid(format!(
-            "plan format {} is not supported (expected {PLAN_FORMAT})",
-            plan.format
-        )));
-    }
-    let mut seen = HashSet::new();
-    for c in &plan.candidates {
-        let id = crate::validate::guid("plan candidate customerTenantId", &c.customer_tenant_id)?;
-        if !seen.insert(id) {
-            return Err(Error::invalid(format!("plan lists candidate {id} twice")));
-        }
-        if !c.reason.is_candidate() {
-            return Err(Error::invalid(format!(
-                "plan candidate {id} has reason {:?}, which is not a removal reason",
-                c.reason
-            )));
-        }
-    }
+    // The plan is a file a person may have edited: its ids and criteria are checked before anything else,
+    // and every candidate is judged again below with those criteria.
+    let (criteria, ids) = validate_for_apply(&plan)?;
     let started_at = Utc::now();
     let Plan {
         plan_id,
-        inactive_days,
         candidates,
         kept,
         ..
     } = plan;
+    // The journal is locked for the whole run: a second apply on it is refused here, before any request.
     let (journal, mut state) = match &options.journal {
         Some(path) => {
             let (j, s) = Journal::open(path, plan_id)?;
@@ -206,15 +213,24 @@ pub async fn apply(
         }
         None => (None, JournalState::default()),
     };
+    let journal_summary = options.journal.as_ref().map(|path| JournalSummary {
+        path: path.display().to_string(),
+        unreadable_lines: state.unreadable_lines as u64,
+        torn_last_line: state.torn_last_line,
+        foreign_records: state.foreign_records as u64,
+    });
     let throttle = Arc::new(
         options
             .requests_per_second
             .map_or_else(Throttle::new, Throttle::with_rate),
     );
-    // The recheck lists with `opts`; the removals go to Partner Center, possibly elsewhere and as someone else.
+    // The recheck lists with `opts` (its whole listing bounded by the listing timeout); the removals go to
+    // Partner Center, possibly elsewhere and as someone else, each bounded by `opts.timeout`.
     let mut list_opts = opts.clone();
     list_opts.throttle = Some(throttle.clone());
-    let mut run_opts = list_opts.clone();
+    list_opts.timeout = Some(options.listing_timeout.unwrap_or(DEFAULT_LISTING_TIMEOUT));
+    let mut run_opts = opts.clone();
+    run_opts.throttle = Some(throttle.clone());
     if let Some(e) = &options.partner_center_endpoint {
         run_opts.endpoint = Some(e.clone());
     }
@@ -227,9 +243,11 @@ pub async fn apply(
         .iter()
         .map(|c| c.customer_tenant_id.clone())
         .collect();
-    let pending: VecDeque<PlanEntry> = candidates
+    let pending: VecDeque<Candidate> = candidates
         .into_iter()
-        .filter(|c| !state.is_done(&c.customer_tenant_id))
+        .zip(ids)
+        .filter(|(c, _)| !state.is_done(&c.customer_tenant_id))
+        .map(|(entry, id)| Candidate { id, entry })
         .collect();
     let from_journal = (order.len() - pending.len()) as u64;
     control.update(|p| {
@@ -239,6 +257,22 @@ pub async fn apply(
     if from_journal > 0 {
         control.event(
             format!("resuming: {from_journal} candidates already settled in the journal"),
+            None,
+            None,
+        );
+    }
+    if state.unreadable_lines > 0 || state.foreign_records > 0 {
+        control.event(
+            format!(
+                "journal: {} unreadable line(s) ignored{}, {} record(s) of another plan ignored",
+                state.unreadable_lines,
+                if state.torn_last_line {
+                    " (the last one torn by an interrupted write)"
+                } else {
+                    ""
+                },
+                state.foreign_records
+            ),
             None,
             None,
         );
@@ -262,7 +296,11 @@ pub async fn apply(
         list_opts,
     });
 
-    if options.recheck
+    // Candidates the plan's own lists rule out (an id edited into the plan) never reach a request.
+    shared.skip_ruled_out(&criteria);
+    // Removals a killed run may have sent are always settled against the service, recheck or not.
+    let must_recheck = options.recheck || !state.in_flight.is_empty();
+    if must_recheck
         && !shared
             .queue
             .lock()
@@ -271,7 +309,7 @@ pub async fn apply(
     {
         // A cancel during the recheck leaves the queue as it is; the workers then stop at once.
         tokio::select! {
-            checked = recheck(&shared, inactive_days, &state) => checked?,
+            checked = recheck(&shared, &criteria, &state) => checked?,
             _ = control.cancelled() => {}
         }
     }
@@ -302,6 +340,7 @@ pub async fn apply(
         .lock()
         .unwrap_or_else(|p| p.into_inner())
         .drain(..)
+        .map(|c| c.entry)
         .collect();
     let why_left = match (&stop_reason, cancelled) {
         (Some(r), _) => format!("not attempted: {r}"),
@@ -315,7 +354,12 @@ pub async fn apply(
     for entry in &left {
         outcomes.insert(
             entry.customer_tenant_id.clone(),
-            outcome(entry, OutcomeKind::Skipped, why_left.clone()),
+            outcome(
+                entry,
+                OutcomeKind::Skipped,
+                Some(reason_codes::NOT_ATTEMPTED),
+                why_left.clone(),
+            ),
         );
     }
     control.update(|p| {
@@ -331,26 +375,80 @@ pub async fn apply(
         stop_reason: stop_reason.or(cancelled.then(|| "cancelled".to_string())),
         requests: shared.requests.load(Ordering::Relaxed),
         throttle_pauses: throttle.pauses(),
+        journal: journal_summary,
         ..report
     })
 }
 
-/// The DAP-enabled customers, with only the fields the recheck needs.
+/// The DAP-enabled customers, with the fields the classification judges by.
 fn recheck_listing() -> customers::ListCustomersRequest {
     customers::ListCustomersRequest {
-        select: vec!["customerTenantId".into(), "lastSignInDateTime".into()],
+        select: vec![
+            "customerTenantId".into(),
+            "dapEnabled".into(),
+            "startDateTime".into(),
+            "lastSignInDateTime".into(),
+        ],
         ..listing(Some("dapEnabled eq true"))
     }
 }
 
-/// List the customers whose DAP is enabled now, once, and settle the pending candidates it answers for.
-async fn recheck(shared: &Shared, inactive_days: u32, state: &JournalState) -> Result<()> {
+impl Shared {
+    /// Skip, without a request, the candidates the plan's own include and exclude lists rule out.
+    fn skip_ruled_out(&self, criteria: &Criteria) {
+        let pending: Vec<Candidate> = self
+            .queue
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .drain(..)
+            .collect();
+        let mut still = VecDeque::with_capacity(pending.len());
+        for c in pending {
+            let ruled_out = if criteria.exclude.contains(&c.id) {
+                Some((Reason::Excluded, "on the plan's exclude list"))
+            } else if criteria
+                .include
+                .as_ref()
+                .is_some_and(|i| !i.contains(&c.id))
+            {
+                Some((Reason::NotIncluded, "not on the plan's include list"))
+            } else {
+                None
+            };
+            match ruled_out {
+                Some((reason, why)) => self.settle(outcome(
+                    &c.entry,
+                    OutcomeKind::Skipped,
+                    Some(reason.code()),
+                    format!(
+                        "{why}: the plan lists it as a candidate, but its own lists rule it out"
+                    ),
+                )),
+                None => still.push_back(c),
+            }
+        }
+        *self.queue.lock().unwrap_or_else(|p| p.into_inner()) = still;
+    }
+}
+
+/// List the customers whose DAP is enabled now, once, and judge every pending candidate again with the
+/// plan's criteria: one whose DAP is gone is settled, one the classification would keep now (a recent
+/// sign-in, a recent start, unreadable data, ...) is skipped with that reason, and only those still
+/// candidates stay in the queue.
+async fn recheck(shared: &Shared, criteria: &Criteria, state: &JournalState) -> Result<()> {
     shared.control.update(|p| p.phase = "rechecking".into());
     shared
         .control
-        .event("rechecking which candidates still have DAP", None, None);
-    // Only what the recheck decides by: tenant id → last partner sign-in (as the service wrote it).
-    let mut current: HashMap<Uuid, Option<String>> = HashMap::new();
+        .event("rechecking every candidate against the service", None, None);
+    let pending: HashSet<Uuid> = shared
+        .queue
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .iter()
+        .map(|c| c.id)
+        .collect();
+    // Only the verdicts of pending candidates are kept: tenant id → (reason, detail).
+    let mut verdicts: HashMap<Uuid, (Reason, String)> = HashMap::new();
     customers::for_each_page(
         &shared.client,
         &shared.list_opts,
@@ -359,39 +457,46 @@ async fn recheck(shared: &Shared, inactive_days: u32, state: &JournalState) -> R
             shared.requests.fetch_add(1, Ordering::Relaxed);
             for c in page {
                 if let Some(id) = c.tenant_id().and_then(|t| Uuid::parse_str(t).ok()) {
-                    current.insert(id, c.last_sign_in_date_time);
+                    if pending.contains(&id) {
+                        verdicts.insert(id, criteria.classify(&c));
+                    }
                 }
             }
         },
     )
     .await?;
-    let signed_in_since = Utc::now() - Duration::days(i64::from(inactive_days));
-    let pending: Vec<PlanEntry> = shared
+    let pending: Vec<Candidate> = shared
         .queue
         .lock()
         .unwrap_or_else(|p| p.into_inner())
         .drain(..)
         .collect();
     let mut still = VecDeque::new();
-    for entry in pending {
-        let id = Uuid::parse_str(&entry.customer_tenant_id).expect("validated before");
-        match current.get(&id) {
-            None if state.in_flight.contains(&entry.customer_tenant_id) => shared.settle(outcome(
-                &entry,
+    for c in pending {
+        match verdicts.remove(&c.id) {
+            None if state.in_flight.contains(&c.entry.customer_tenant_id) => shared
+                .settle(outcome(
+                &c.entry,
                 OutcomeKind::Removed,
+                Some(reason_codes::REMOVED_BY_INTERRUPTED_RUN),
                 "removal sent by an interrupted run; the recheck found the DAP relationship gone",
             )),
-            None => shared.settle(outcome(&entry, OutcomeKind::Skipped, "the DAP relationship was already removed")),
-            Some(last) if parse_time(last.as_deref()).is_some_and(|t| t >= signed_in_since) => shared.settle(outcome(
-                &entry,
+            None => shared.settle(outcome(
+                &c.entry,
                 OutcomeKind::Skipped,
+                Some(Reason::NoDap.code()),
+                "the recheck found no DAP relationship (already removed, or never there)",
+            )),
+            Some((reason, _)) if reason.is_candidate() => still.push_back(c),
+            Some((reason, detail)) => shared.settle(outcome(
+                &c.entry,
+                OutcomeKind::Skipped,
+                Some(reason.code()),
                 format!(
-                    "a partner signed in on {} (within {} days), after the plan was made: plan again to reconsider",
-                    last.as_deref().unwrap_or_default(),
-                    inactive_days
+                    "the recheck would keep it now ({}): {detail}; plan again to reconsider",
+                    reason.code()
                 ),
             )),
-            Some(_) => still.push_back(entry),
         }
     }
     *shared.queue.lock().unwrap_or_else(|p| p.into_inner()) = still;
@@ -403,7 +508,7 @@ async fn worker(shared: Arc<Shared>) {
         if shared.stopping() {
             return;
         }
-        let Some(entry) = shared
+        let Some(candidate) = shared
             .queue
             .lock()
             .unwrap_or_else(|p| p.into_inner())
@@ -412,23 +517,20 @@ async fn worker(shared: Arc<Shared>) {
             return;
         };
         if let Some(j) = &shared.journal {
-            if let Err(e) = j.append(&Record::Started {
-                customer_tenant_id: entry.customer_tenant_id.clone(),
-                at: Utc::now(),
-            }) {
+            if let Err(e) = j.started(&candidate.entry.customer_tenant_id) {
                 shared.stop(format!("stopped: {}", e.message));
                 shared
                     .queue
                     .lock()
                     .unwrap_or_else(|p| p.into_inner())
-                    .push_front(entry);
+                    .push_front(candidate);
                 return;
             }
         }
+        let Candidate { id, entry } = candidate;
         shared.control.update(|p| p.in_flight += 1);
         let mut opts = shared.opts.clone();
         opts.correlation_id = Uuid::new_v4();
-        let id = Uuid::parse_str(&entry.customer_tenant_id).expect("validated before");
         shared.requests.fetch_add(1, Ordering::Relaxed);
         let result = tokio::select! {
             r = partner_center::remove_dap_relationship(&shared.client, &opts, id) => Some(r),
@@ -441,6 +543,7 @@ async fn worker(shared: Arc<Shared>) {
                 let o = outcome(
                     &entry,
                     OutcomeKind::Skipped,
+                    Some(reason_codes::CANCELLED_IN_FLIGHT),
                     "cancelled while its request was in flight; a resume settles it",
                 );
                 shared.control.update(|p| {
@@ -459,6 +562,7 @@ async fn worker(shared: Arc<Shared>) {
                 ..outcome(
                     &entry,
                     OutcomeKind::Removed,
+                    None,
                     "AllowDelegatedAccess set to false",
                 )
             },
@@ -474,7 +578,7 @@ async fn worker(shared: Arc<Shared>) {
                     correlation_id: e.correlation_id.or(Some(opts.correlation_id)),
                     reason: None,
                     error: Some(Box::new(e)),
-                    ..outcome(&entry, OutcomeKind::Failed, "")
+                    ..outcome(&entry, OutcomeKind::Failed, None, "")
                 }
             }
         };
@@ -505,6 +609,7 @@ fn assemble(
                     outcome: OutcomeKind::Skipped,
                     stage: Stage::Apply,
                     reason: Some("not attempted".into()),
+                    reason_code: Some(reason_codes::NOT_ATTEMPTED.into()),
                     error: None,
                     correlation_id: None,
                     at: Utc::now(),
@@ -530,6 +635,7 @@ fn assemble(
             outcome: OutcomeKind::Skipped,
             stage: Stage::Plan,
             reason: Some(reason),
+            reason_code: Some(k.reason.code().to_string()),
             error: None,
             correlation_id: None,
             at,
@@ -545,6 +651,7 @@ fn assemble(
         counts,
         requests: 0,
         throttle_pauses: 0,
+        journal: None,
         outcomes: rows,
     }
 }

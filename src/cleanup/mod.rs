@@ -4,6 +4,7 @@
 //! Long runs report [`progress`] and can be cancelled through a [`progress::JobControl`].
 
 pub mod apply;
+pub mod files;
 pub mod journal;
 pub mod plan;
 pub mod progress;

@@ -2,16 +2,28 @@
 
 use super::progress::JobControl;
 use crate::client::Client;
-use crate::customers::{self, DelegatedAdminCustomer, ListCustomersRequest};
+use crate::customers::{self, DelegatedAdminCustomer, ListCustomersRequest, Reading};
 use crate::error::{Error, ErrorKind, Result};
-use crate::options::CallOptions;
+use crate::options::{CallOptions, DEFAULT_LISTING_TIMEOUT};
 use chrono::{DateTime, Duration, SecondsFormat, Utc};
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
 use std::collections::HashSet;
 use uuid::Uuid;
 
 pub const DEFAULT_INACTIVE_DAYS: u32 = 90;
+/// The range of `inactiveDays` the planner accepts, and apply accepts in a plan.
+pub const INACTIVE_DAYS_RANGE: std::ops::RangeInclusive<u32> = 1..=3650;
 pub const PLAN_FORMAT: u32 = 1;
+/// How far `asOf` (and a date from the service) may lie ahead of this machine's clock: clocks disagree by
+/// seconds, never by this much.
+pub const CLOCK_SKEW: Duration = Duration::minutes(5);
+
+/// The earliest date believed from the service or a plan (DAP did not exist before): `0001-01-01`, the
+/// .NET default that some services write for "never", is out of range, not "very long ago".
+pub fn earliest_date() -> DateTime<Utc> {
+    DateTime::<Utc>::from_timestamp(946_684_800, 0).unwrap_or(DateTime::<Utc>::MIN_UTC)
+}
 
 /// Why a customer is a candidate or is kept.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -35,15 +47,38 @@ pub enum Reason {
     NotIncluded,
     /// Kept: the service returned a customer without a usable tenant id.
     InvalidId,
+    /// Kept: `lastSignInDateTime` or `startDateTime` is present but not a readable date in range (another
+    /// format, not a string, a date that does not exist, before 2000 or in the future). The raw value is in
+    /// the detail.
+    UnreadableDate,
+    /// Kept: `dapEnabled` is missing or not a JSON boolean. The raw value is in the detail.
+    UnreadableDapEnabled,
 }
 
 impl Reason {
     pub fn is_candidate(self) -> bool {
         matches!(self, Reason::InactiveSignIn | Reason::NeverSignedIn)
     }
+
+    /// The reason as it is written in plans and reports (`recent_sign_in`, ...).
+    pub fn code(self) -> &'static str {
+        match self {
+            Reason::InactiveSignIn => "inactive_sign_in",
+            Reason::NeverSignedIn => "never_signed_in",
+            Reason::NoDap => "no_dap",
+            Reason::RecentSignIn => "recent_sign_in",
+            Reason::RecentStart => "recent_start",
+            Reason::NoDates => "no_dates",
+            Reason::Excluded => "excluded",
+            Reason::NotIncluded => "not_included",
+            Reason::InvalidId => "invalid_id",
+            Reason::UnreadableDate => "unreadable_date",
+            Reason::UnreadableDapEnabled => "unreadable_dap_enabled",
+        }
+    }
 }
 
-/// One customer of a plan.
+/// One customer of a plan. The service's values are kept as it wrote them (any JSON type).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PlanEntry {
@@ -51,11 +86,11 @@ pub struct PlanEntry {
     #[serde(default)]
     pub organization_display_name: Option<String>,
     #[serde(default)]
-    pub dap_enabled: Option<bool>,
+    pub dap_enabled: Option<Value>,
     #[serde(default)]
-    pub last_sign_in_date_time: Option<String>,
+    pub last_sign_in_date_time: Option<Value>,
     #[serde(default)]
-    pub start_date_time: Option<String>,
+    pub start_date_time: Option<Value>,
     pub reason: Reason,
     /// The reason in words, with the dates and day counts that decided it.
     pub detail: String,
@@ -69,7 +104,9 @@ pub struct PlanSummary {
     pub kept: u64,
 }
 
-/// A reviewed, saved and later applied list of DAP relationships to remove. Plain JSON.
+/// A reviewed, saved and later applied list of DAP relationships to remove. Plain JSON: a person may edit
+/// it, so apply trusts nothing in it but the candidates' ids, and judges each of them again (see
+/// [`Criteria::of_plan`] and the recheck).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Plan {
@@ -91,7 +128,7 @@ pub struct Plan {
 /// What to plan for.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct PlanRequest {
-    /// The moment inactivity is measured from; default now.
+    /// The moment inactivity is measured from; default now. Never later than now (beyond [`CLOCK_SKEW`]).
     pub as_of: Option<DateTime<Utc>>,
     /// More than this many days without a partner sign-in makes a candidate; default 90.
     pub inactive_days: Option<u32>,
@@ -101,39 +138,122 @@ pub struct PlanRequest {
     pub exclude: Vec<Uuid>,
 }
 
-/// The rules, resolved.
+/// The rules, resolved and checked: the planner's, and apply's (from the plan) for the recheck.
 #[derive(Debug, Clone)]
 pub struct Criteria {
     pub as_of: DateTime<Utc>,
     pub inactive_days: u32,
     pub include: Option<HashSet<Uuid>>,
     pub exclude: HashSet<Uuid>,
+    /// `as_of - inactive_days`.
+    threshold: DateTime<Utc>,
+    /// The latest date believed from the service: this machine's clock when the criteria were made, plus
+    /// [`CLOCK_SKEW`].
+    latest: DateTime<Utc>,
 }
 
 impl Criteria {
+    /// The planner's criteria. An `asOf` in the future, before 2000, or an `inactiveDays` out of range is
+    /// refused.
     pub fn new(req: &PlanRequest) -> Result<Criteria> {
-        let inactive_days = req.inactive_days.unwrap_or(DEFAULT_INACTIVE_DAYS);
-        if !(1..=3650).contains(&inactive_days) {
+        Criteria::build(
+            req.as_of.unwrap_or_else(Utc::now),
+            req.inactive_days.unwrap_or(DEFAULT_INACTIVE_DAYS),
+            req.include.as_ref().map(|i| i.iter().copied().collect()),
+            req.exclude.iter().copied().collect(),
+            "",
+        )
+    }
+
+    /// Apply's criteria, read from a plan file as untrusted input: the same checks as the planner's, and
+    /// the include and exclude lists must be GUIDs. Never panics, whatever the plan holds.
+    pub fn of_plan(plan: &Plan) -> Result<Criteria> {
+        let ids = |what: &str, list: &[String]| -> Result<HashSet<Uuid>> {
+            list.iter()
+                .map(|i| crate::validate::guid(&format!("the plan's {what}"), i))
+                .collect()
+        };
+        Criteria::build(
+            plan.as_of,
+            plan.inactive_days,
+            plan.include
+                .as_deref()
+                .map(|i| ids("include", i))
+                .transpose()?,
+            ids("exclude", &plan.exclude)?,
+            "the plan's ",
+        )
+    }
+
+    fn build(
+        as_of: DateTime<Utc>,
+        inactive_days: u32,
+        include: Option<HashSet<Uuid>>,
+        exclude: HashSet<Uuid>,
+        whose: &str,
+    ) -> Result<Criteria> {
+        if !INACTIVE_DAYS_RANGE.contains(&inactive_days) {
             return Err(Error::invalid(format!(
-                "inactiveDays must be from 1 to 3650, not {inactive_days}"
+                "{whose}inactiveDays must be from {} to {}, not {inactive_days}",
+                INACTIVE_DAYS_RANGE.start(),
+                INACTIVE_DAYS_RANGE.end()
             )));
         }
+        let now = Utc::now();
+        let latest = now.checked_add_signed(CLOCK_SKEW).unwrap_or(now);
+        if as_of > latest {
+            return Err(Error::invalid(format!(
+                "{whose}asOf {} is later than now ({}): a plan is about who has been inactive, not who will be",
+                as_of.to_rfc3339_opts(SecondsFormat::Secs, true),
+                now.to_rfc3339_opts(SecondsFormat::Secs, true)
+            )));
+        }
+        let threshold = as_of
+            .checked_sub_signed(Duration::days(i64::from(inactive_days)))
+            .filter(|t| *t >= earliest_date())
+            .ok_or_else(|| {
+                Error::invalid(format!(
+                    "{whose}asOf {} minus {inactive_days} days is before {}: no DAP relationship is that old",
+                    as_of.to_rfc3339_opts(SecondsFormat::Secs, true),
+                    earliest_date().date_naive()
+                ))
+            })?;
         Ok(Criteria {
-            as_of: req.as_of.unwrap_or_else(Utc::now),
+            as_of,
             inactive_days,
-            include: req.include.as_ref().map(|i| i.iter().copied().collect()),
-            exclude: req.exclude.iter().copied().collect(),
+            include,
+            exclude,
+            threshold,
+            latest,
         })
     }
 
-    fn threshold(&self) -> DateTime<Utc> {
-        self.as_of - Duration::days(i64::from(self.inactive_days))
+    /// A date of the service, judged: readable and in range, or why not.
+    fn date(
+        &self,
+        field: &str,
+        reading: Reading<DateTime<Utc>>,
+    ) -> Result<Option<DateTime<Utc>>, String> {
+        match reading {
+            Reading::Absent => Ok(None),
+            Reading::Valid(t) if t < earliest_date() || t > self.latest => Err(format!(
+                "{field} {} is out of range (before {} or in the future); kept to be safe",
+                t.to_rfc3339_opts(SecondsFormat::Secs, true),
+                earliest_date().date_naive()
+            )),
+            Reading::Valid(t) => Ok(Some(t)),
+            Reading::Unreadable(raw) => Err(format!(
+                "{field} {raw} is not an RFC 3339 / ISO 8601 date-time; kept to be safe"
+            )),
+        }
     }
 
-    /// Classify one customer.
+    /// Classify one customer. Only a customer whose every judged field was read is ever a candidate.
     pub fn classify(&self, c: &DelegatedAdminCustomer) -> (Reason, String) {
         let n = self.inactive_days;
+        let fmt = |t: DateTime<Utc>| t.to_rfc3339_opts(SecondsFormat::Secs, true);
         let days = |t: DateTime<Utc>| (self.as_of - t).num_days();
+        let as_of = fmt(self.as_of);
         let Some(id) = c.tenant_id().and_then(|t| Uuid::parse_str(t).ok()) else {
             return (
                 Reason::InvalidId,
@@ -146,27 +266,54 @@ impl Criteria {
         if self.include.as_ref().is_some_and(|inc| !inc.contains(&id)) {
             return (Reason::NotIncluded, "not on the include list".into());
         }
-        if c.dap_enabled != Some(true) {
-            return (
-                Reason::NoDap,
-                "no DAP relationship (dapEnabled is not true)".into(),
-            );
+        match c.dap_enabled() {
+            Reading::Valid(true) => {}
+            Reading::Valid(false) => {
+                return (
+                    Reason::NoDap,
+                    "no DAP relationship (dapEnabled is false)".into(),
+                )
+            }
+            Reading::Absent => {
+                return (
+                    Reason::UnreadableDapEnabled,
+                    "dapEnabled is missing; kept to be safe".into(),
+                )
+            }
+            Reading::Unreadable(raw) => {
+                return (
+                    Reason::UnreadableDapEnabled,
+                    format!("dapEnabled {raw} is not a JSON boolean; kept to be safe"),
+                )
+            }
         }
-        match (c.last_sign_in(), c.start()) {
-            (Some(t), _) if t < self.threshold() => (
+        let last = self.date("lastSignInDateTime", c.last_sign_in());
+        let start = self.date("startDateTime", c.start());
+        let (last, start) = match (last, start) {
+            (Ok(l), Ok(s)) => (l, s),
+            (Err(why), _) | (_, Err(why)) => return (Reason::UnreadableDate, why),
+        };
+        match (last, start) {
+            (Some(t), _) if t < self.threshold => (
                 Reason::InactiveSignIn,
-                format!("last partner sign-in {} is {} days before {}, more than {n}", t.to_rfc3339_opts(SecondsFormat::Secs, true), days(t), self.as_of.to_rfc3339_opts(SecondsFormat::Secs, true)),
+                format!("last partner sign-in {} is {} days before {as_of}, more than {n}", fmt(t), days(t)),
             ),
-            (Some(t), _) => (Reason::RecentSignIn, format!("last partner sign-in {} is {} days before {}, within {n}", t.to_rfc3339_opts(SecondsFormat::Secs, true), days(t), self.as_of.to_rfc3339_opts(SecondsFormat::Secs, true))),
-            (None, Some(s)) if s < self.threshold() => (
+            (Some(t), _) => (
+                Reason::RecentSignIn,
+                format!("last partner sign-in {} is {} days before {as_of}, within {n}", fmt(t), days(t)),
+            ),
+            (None, Some(s)) if s < self.threshold => (
                 Reason::NeverSignedIn,
-                format!("no partner sign-in, and the DAP relationship started {} ({} days before {}, more than {n})", s.to_rfc3339_opts(SecondsFormat::Secs, true), days(s), self.as_of.to_rfc3339_opts(SecondsFormat::Secs, true)),
+                format!("no partner sign-in, and the DAP relationship started {} ({} days before {as_of}, more than {n})", fmt(s), days(s)),
             ),
             (None, Some(s)) => (
                 Reason::RecentStart,
-                format!("no partner sign-in, but the DAP relationship started {} ({} days before {}, within {n})", s.to_rfc3339_opts(SecondsFormat::Secs, true), days(s), self.as_of.to_rfc3339_opts(SecondsFormat::Secs, true)),
+                format!("no partner sign-in, but the DAP relationship started {} ({} days before {as_of}, within {n})", fmt(s), days(s)),
             ),
-            (None, None) => (Reason::NoDates, "no sign-in date and no start date to judge by; kept to be safe".into()),
+            (None, None) => (
+                Reason::NoDates,
+                "no sign-in date and no start date to judge by; kept to be safe".into(),
+            ),
         }
     }
 
@@ -188,6 +335,35 @@ impl Criteria {
             detail,
         }
     }
+}
+
+/// Check a plan read from a file before anything is sent: its format, its criteria ([`Criteria::of_plan`]),
+/// and its candidates (GUIDs, each once, each with a removal reason). Returns the criteria the recheck
+/// judges by and the candidates' ids, in order.
+pub fn validate_for_apply(plan: &Plan) -> Result<(Criteria, Vec<Uuid>)> {
+    if plan.format != PLAN_FORMAT {
+        return Err(Error::invalid(format!(
+            "plan format {} is not supported (expected {PLAN_FORMAT})",
+            plan.format
+        )));
+    }
+    let criteria = Criteria::of_plan(plan)?;
+    let mut seen = HashSet::new();
+    let mut ids = Vec::with_capacity(plan.candidates.len());
+    for c in &plan.candidates {
+        let id = crate::validate::guid("plan candidate customerTenantId", &c.customer_tenant_id)?;
+        if !seen.insert(id) {
+            return Err(Error::invalid(format!("plan lists candidate {id} twice")));
+        }
+        if !c.reason.is_candidate() {
+            return Err(Error::invalid(format!(
+                "plan candidate {id} has reason {}, which is not a removal reason",
+                c.reason.code()
+            )));
+        }
+        ids.push(id);
+    }
+    Ok((criteria, ids))
 }
 
 /// Build a plan from customers already listed (pure: no I/O).
@@ -255,6 +431,7 @@ pub(crate) fn listing(filter: Option<&str>) -> ListCustomersRequest {
 }
 
 /// List every delegated admin customer and plan. Classifies page by page, keeping only plan entries.
+/// `opts.timeout` bounds the whole listing (default [`DEFAULT_LISTING_TIMEOUT`]).
 pub async fn plan(
     client: &Client,
     opts: &CallOptions,
@@ -267,7 +444,9 @@ pub async fn plan(
     control.event("listing delegated admin customers", None, None);
     let mut seen = HashSet::new();
     let request = listing(None);
-    let listed = customers::for_each_page(client, opts, &request, |page| {
+    let mut opts = opts.clone();
+    opts.timeout = Some(opts.timeout_or(DEFAULT_LISTING_TIMEOUT));
+    let listed = customers::for_each_page(client, &opts, &request, |page| {
         let n = page.len() as u64;
         for c in page {
             let entry = criteria.entry(c);
@@ -306,6 +485,7 @@ pub async fn plan(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     fn customer(
         id: &str,
@@ -315,10 +495,89 @@ mod tests {
     ) -> DelegatedAdminCustomer {
         DelegatedAdminCustomer {
             customer_tenant_id: Some(id.into()),
-            dap_enabled: Some(dap),
-            last_sign_in_date_time: last.map(String::from),
-            start_date_time: start.map(String::from),
+            dap_enabled: Some(Value::Bool(dap)),
+            last_sign_in_date_time: last.map(|l| Value::String(l.into())),
+            start_date_time: start.map(|s| Value::String(s.into())),
             ..Default::default()
+        }
+    }
+
+    #[test]
+    fn nothing_unreadable_is_ever_a_candidate() {
+        let req = PlanRequest {
+            as_of: Some("2026-11-23T00:00:00Z".parse().unwrap()),
+            ..Default::default()
+        };
+        let c = Criteria::new(&req).unwrap();
+        let id = "53018d99-ac51-4ec8-b86e-c8a61de43717";
+        let old = Some("2020-01-01T00:00:00Z");
+        let with = |f: &dyn Fn(&mut DelegatedAdminCustomer)| {
+            let mut cust = customer(id, true, old, old);
+            f(&mut cust);
+            c.classify(&cust)
+        };
+        for (what, raw) in [
+            ("another format", json!("01/02/2020")),
+            ("empty", json!("")),
+            ("a number", json!(1_577_836_800)),
+            ("no such day", json!("2020-02-30T00:00:00Z")),
+            ("year 1", json!("0001-01-01T00:00:00Z")),
+            ("the future", json!("2999-01-01T00:00:00Z")),
+            ("padded", json!(" 2020-01-01T00:00:00Z")),
+        ] {
+            let (reason, detail) = with(&|cu| cu.last_sign_in_date_time = Some(raw.clone()));
+            assert_eq!(reason, Reason::UnreadableDate, "{what}: {detail}");
+            assert!(detail.contains("lastSignInDateTime"), "{detail}");
+            let (reason, _) = with(&|cu| {
+                cu.last_sign_in_date_time = None;
+                cu.start_date_time = Some(raw.clone());
+            });
+            assert_eq!(reason, Reason::UnreadableDate, "start {what}");
+            // An unreadable start date keeps the customer even when the sign-in alone would decide.
+            let (reason, _) = with(&|cu| cu.start_date_time = Some(raw.clone()));
+            assert_eq!(
+                reason,
+                Reason::UnreadableDate,
+                "start {what} beside a sign-in"
+            );
+        }
+        let (reason, detail) = with(&|cu| cu.dap_enabled = Some(json!("true")));
+        assert_eq!(reason, Reason::UnreadableDapEnabled);
+        assert!(
+            detail.contains("\"true\""),
+            "the raw value is shown: {detail}"
+        );
+        assert_eq!(
+            with(&|cu| cu.dap_enabled = None).0,
+            Reason::UnreadableDapEnabled
+        );
+        assert_eq!(with(&|_| {}).0, Reason::InactiveSignIn, "the control case");
+    }
+
+    #[test]
+    fn criteria_refuse_the_future_and_arithmetic_that_would_overflow() {
+        let future = PlanRequest {
+            as_of: Some(Utc::now() + Duration::days(2)),
+            ..Default::default()
+        };
+        assert!(Criteria::new(&future)
+            .unwrap_err()
+            .message
+            .contains("later than now"));
+        let ancient = PlanRequest {
+            as_of: Some(DateTime::<Utc>::MIN_UTC),
+            ..Default::default()
+        };
+        assert!(
+            Criteria::new(&ancient).is_err(),
+            "no panic on the minimum date"
+        );
+        for days in [0, 3651, u32::MAX] {
+            let r = PlanRequest {
+                inactive_days: Some(days),
+                ..Default::default()
+            };
+            assert!(Criteria::new(&r).is_err(), "{days}");
         }
     }
 

@@ -30,8 +30,14 @@ pub struct Outcome {
     pub organization_display_name: Option<String>,
     pub outcome: OutcomeKind,
     pub stage: Stage,
+    /// Why it was skipped (or how it was settled), in words.
     #[serde(default)]
     pub reason: Option<String>,
+    /// The same as a code to branch on: a plan reason (`recent_sign_in`, `unreadable_date`, `excluded`, ...)
+    /// when the plan or the recheck kept the customer, else `removed_by_interrupted_run`,
+    /// `not_attempted`, `cancelled_in_flight`; `null` for removed and failed ones.
+    #[serde(default)]
+    pub reason_code: Option<String>,
     #[serde(default)]
     pub error: Option<Box<Error>>,
     #[serde(default)]
@@ -55,6 +61,19 @@ pub struct Counts {
     pub from_journal: u64,
 }
 
+/// What reading the journal found besides outcomes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct JournalSummary {
+    pub path: String,
+    /// Lines that could not be read, a torn last line included.
+    pub unreadable_lines: u64,
+    /// The journal ended in a line cut by an interrupted write (ignored).
+    pub torn_last_line: bool,
+    /// Records naming another plan (ignored: they never mark a customer of this plan done).
+    pub foreign_records: u64,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Report {
@@ -69,15 +88,19 @@ pub struct Report {
     /// Requests sent by this run (removals and the recheck listing), and 429 pauses.
     pub requests: u64,
     pub throttle_pauses: u64,
+    /// The journal this run used, and what it ignored when reading it.
+    #[serde(default)]
+    pub journal: Option<JournalSummary>,
     pub outcomes: Vec<Outcome>,
 }
 
-const CSV_COLUMNS: [&str; 11] = [
+const CSV_COLUMNS: [&str; 12] = [
     "customerTenantId",
     "organizationDisplayName",
     "outcome",
     "stage",
     "reason",
+    "reasonCode",
     "errorKind",
     "errorCode",
     "httpStatus",
@@ -108,6 +131,7 @@ impl Report {
                 format!("{:?}", o.outcome).to_lowercase(),
                 format!("{:?}", o.stage).to_lowercase(),
                 o.reason.clone().unwrap_or_default(),
+                o.reason_code.clone().unwrap_or_default(),
                 e.map(|e| e.kind.to_string()).unwrap_or_default(),
                 e.and_then(|e| e.code.clone()).unwrap_or_default(),
                 e.and_then(|e| e.status)
@@ -125,42 +149,15 @@ impl Report {
     }
 }
 
-/// Write a file atomically: `write` fills a temporary file beside `path` (buffered), which is then synced
-/// and renamed over `path`. A crash never leaves a half-written report or plan.
-pub fn write_file_atomically(
-    path: &std::path::Path,
-    write: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
-) -> crate::error::Result<()> {
-    use std::io::Write;
-    let err = |e: std::io::Error| Error::invalid(format!("cannot write {}: {e}", path.display()));
-    let tmp = path.with_extension(format!("tmp-{}", Uuid::new_v4().simple()));
-    let result = (|| {
-        let mut out = std::io::BufWriter::new(std::fs::File::create(&tmp)?);
-        write(&mut out)?;
-        out.flush()?;
-        out.get_ref().sync_all()?;
-        std::fs::rename(&tmp, path)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result.map_err(err)
-}
-
-/// Write `value` as pretty JSON to `path`, atomically and without building the text in memory first.
-pub fn write_json_file(path: &std::path::Path, value: &impl Serialize) -> crate::error::Result<()> {
-    write_file_atomically(path, |out| {
-        serde_json::to_writer_pretty(out, value).map_err(std::io::Error::other)
-    })
-}
-
 impl Report {
+    /// Write the report as pretty JSON to `path`, atomically.
     pub fn write_json(&self, path: &std::path::Path) -> crate::error::Result<()> {
-        write_json_file(path, self)
+        super::files::write_json_file("reportPath", path, self)
     }
 
+    /// Write the report as CSV to `path`, atomically.
     pub fn write_csv(&self, path: &std::path::Path) -> crate::error::Result<()> {
-        write_file_atomically(path, |out| self.write_csv_to(out))
+        super::files::write_file_atomically("reportCsvPath", path, |out| self.write_csv_to(out))
     }
 }
 

@@ -66,14 +66,14 @@ pub(crate) enum Output {
 
 /// Run one exported operation: `op` gets the shared client, the call options and the remaining fields, and
 /// returns the future to run. Never panics, never returns NULL.
-pub(crate) fn run<T, Fut>(
+pub(crate) fn run<Fut>(
     input: *const c_char,
     output: Output,
     op: impl FnOnce(&'static Client, CallOptions, Fields) -> Result<Fut>,
 ) -> *mut c_char
 where
-    T: Serialize,
-    Fut: Future<Output = Result<T>>,
+    Fut: Future,
+    Fut::Output: IntoDone,
 {
     guarded(input, output, |client, opts, fields, _| {
         let future = op(client, opts, fields)?;
@@ -82,9 +82,71 @@ where
             drop(future);
             return Ok(Reply::Result(json!({ "validated": true })));
         }
-        let result = runtime()?.block_on(future)?;
-        result_json(&result).map(Reply::ResultJson)
+        let done = runtime()?.block_on(future).into_done();
+        Ok(Reply::Done(done))
     })
+}
+
+/// How an operation ended: a result, an error, or both (work was done, then something failed, such as
+/// writing a report: the result then carries what was done, and the error says what failed).
+#[derive(Debug)]
+pub(crate) struct Done {
+    /// The result, already serialised (large results skip the `Value` tree).
+    pub result: Option<String>,
+    pub error: Option<Error>,
+}
+
+impl Done {
+    pub fn succeeded(&self) -> bool {
+        self.error.is_none()
+    }
+
+    /// The envelope: `{"ok":true,"result",...}`, `{"ok":false,"error",...}`, or `{"ok":false,"error",
+    /// "result",...}` when work was done before the failure.
+    pub fn envelope(self, correlation_id: Uuid) -> String {
+        match (self.result, self.error) {
+            (Some(result), None) => ok_envelope(&result, correlation_id),
+            (None, Some(e)) => error_envelope(e, correlation_id).to_string(),
+            (Some(result), Some(e)) => {
+                let e = e.with_correlation_id(correlation_id);
+                let error = serde_json::to_string(&e).unwrap_or_else(|_| "null".into());
+                format!(
+                    "{{\"ok\":false,\"error\":{error},\"result\":{result},\"correlationId\":\"{correlation_id}\"}}"
+                )
+            }
+            (None, None) => error_envelope(
+                Error::internal("an operation ended with neither a result nor an error"),
+                correlation_id,
+            )
+            .to_string(),
+        }
+    }
+}
+
+/// What an operation's future may end with.
+pub(crate) trait IntoDone {
+    fn into_done(self) -> Done;
+}
+
+impl<T: Serialize> IntoDone for Result<T> {
+    fn into_done(self) -> Done {
+        match self.and_then(|r| result_json(&r)) {
+            Ok(text) => Done {
+                result: Some(text),
+                error: None,
+            },
+            Err(e) => Done {
+                result: None,
+                error: Some(e),
+            },
+        }
+    }
+}
+
+impl IntoDone for Done {
+    fn into_done(self) -> Done {
+        self
+    }
 }
 
 thread_local! {
@@ -115,8 +177,8 @@ pub(crate) fn is_validate_only() -> bool {
 /// when it finished).
 pub(crate) enum Reply {
     Result(Value),
-    /// A result already serialised (large results skip the `Value` tree).
-    ResultJson(String),
+    /// An operation's end, result and/or error.
+    Done(Done),
     Envelope(String),
 }
 
@@ -138,7 +200,7 @@ pub(crate) fn guarded(
     }));
     let (ok, text) = match outcome {
         Ok(Ok(Reply::Result(result))) => (true, ok_envelope(&result.to_string(), correlation_id)),
-        Ok(Ok(Reply::ResultJson(text))) => (true, ok_envelope(&text, correlation_id)),
+        Ok(Ok(Reply::Done(done))) => (done.succeeded(), done.envelope(correlation_id)),
         Ok(Ok(Reply::Envelope(text))) => (true, text),
         Ok(Err(e)) => (false, error_envelope(e, correlation_id).to_string()),
         Err(panic) => (
@@ -297,7 +359,7 @@ fn take_common(
                     "timeoutSeconds must be a number of seconds greater than 0 and at most 86400",
                 )
             })?;
-        opts.timeout = Duration::from_secs_f64(secs);
+        opts.timeout = Some(Duration::from_secs_f64(secs));
     }
     if let Some(v) = map.remove("maxRetries") {
         let n = v

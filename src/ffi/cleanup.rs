@@ -1,6 +1,7 @@
 //! The DAP cleanup's JSON inputs, shared by the blocking exports and the job interface.
 
-use crate::cleanup::report::write_json_file;
+use super::boundary::{Done, IntoDone};
+use crate::cleanup::files::{check_outputs, write_json_file, OutputFile};
 use crate::cleanup::{self, ApplyOptions, JobControl, Plan, PlanRequest};
 use crate::client::Client;
 use crate::error::{Error, Result};
@@ -38,6 +39,9 @@ pub(crate) struct ApplyInput {
     /// The pace of all requests; 0 means no pace (429s still pause every worker).
     requests_per_second: Option<f64>,
     recheck: Option<bool>,
+    /// The deadline of the recheck's whole listing, every page included (default 1800); each removal is
+    /// bounded by `timeoutSeconds`.
+    listing_timeout_seconds: Option<f64>,
     /// Partner Center's host for the removals, when it is not `endpoint` (the customers API's).
     partner_center_endpoint: Option<String>,
     /// Credentials for the removals, when not `auth` (e.g. a bearer token for Partner Center's audience
@@ -79,11 +83,20 @@ pub(crate) fn plan(
     };
     cleanup::plan::Criteria::new(&req)?;
     let plan_path = path(&input.plan_path);
+    if let Some(p) = &plan_path {
+        check_outputs(
+            &[OutputFile {
+                what: "planPath",
+                path: p,
+            }],
+            &[],
+        )?;
+    }
     let summary_only = input.summary_only;
     Ok(async move {
         let mut plan = cleanup::plan(client, &opts, &req, &control).await?;
         if let Some(p) = plan_path {
-            write_json_file(&p, &plan)?;
+            write_json_file("planPath", &p, &plan)?;
         }
         if summary_only {
             plan.candidates = Vec::new();
@@ -93,19 +106,22 @@ pub(crate) fn plan(
     })
 }
 
-/// Validate an apply request (the plan read and checked now); the returned future applies it.
+/// Validate an apply request (the plan read and checked, every file it writes checked); the returned future
+/// applies it. A report that cannot be written after the run gives an `io` error envelope that still
+/// carries the report (every outcome is also in the journal).
 pub(crate) fn apply(
     client: &'static Client,
     opts: CallOptions,
     input: ApplyInput,
     control: Arc<JobControl>,
-) -> Result<impl std::future::Future<Output = Result<cleanup::Report>>> {
+) -> Result<impl std::future::Future<Output = Done>> {
     opts.auth()?;
-    let plan = match (input.plan, path(&input.plan_path)) {
+    let plan_file = path(&input.plan_path);
+    let plan = match (input.plan, &plan_file) {
         (Some(p), None) => p,
         (None, Some(file)) => {
             // Parsed from a buffered reader: a 100,000-customer plan's text is never held whole.
-            let f = std::fs::File::open(&file)
+            let f = std::fs::File::open(file)
                 .map_err(|e| Error::invalid(format!("cannot read plan {}: {e}", file.display())))?;
             serde_json::from_reader(std::io::BufReader::new(f)).map_err(|e| {
                 Error::invalid(format!("plan {} is not a plan: {e}", file.display()))
@@ -116,6 +132,18 @@ pub(crate) fn apply(
                 "give plan (the plan object) or planPath, not both",
             ))
         }
+    };
+    // Everything the future checks first is checked now too, so that a refusal sends nothing even in
+    // validate-only mode.
+    cleanup::plan::validate_for_apply(&plan)?;
+    let listing_timeout = match input.listing_timeout_seconds {
+        None => None,
+        Some(secs) if secs.is_finite() && secs > 0.0 && secs <= 86_400.0 => {
+            Some(std::time::Duration::from_secs_f64(secs))
+        }
+        Some(_) => return Err(Error::invalid(
+            "listingTimeoutSeconds must be a number of seconds greater than 0 and at most 86400",
+        )),
     };
     let options = ApplyOptions {
         concurrency: input
@@ -134,21 +162,68 @@ pub(crate) fn apply(
             .map(|e| crate::endpoint::BaseUrl::parse("partnerCenterEndpoint", e))
             .transpose()?,
         partner_center_auth: input.partner_center_auth,
+        listing_timeout,
     };
     options.validate()?;
     let (report_path, csv_path) = (path(&input.report_path), path(&input.report_csv_path));
+    let outputs: Vec<OutputFile<'_>> = [
+        ("journalPath", &options.journal),
+        ("reportPath", &report_path),
+        ("reportCsvPath", &csv_path),
+    ]
+    .into_iter()
+    .filter_map(|(what, p)| p.as_deref().map(|path| OutputFile { what, path }))
+    .collect();
+    let inputs: Vec<OutputFile<'_>> = plan_file
+        .as_deref()
+        .map(|path| OutputFile {
+            what: "planPath",
+            path,
+        })
+        .into_iter()
+        .collect();
+    check_outputs(&outputs, &inputs)?;
     let summary_only = input.summary_only;
     Ok(async move {
-        let mut report = cleanup::apply(client, &opts, plan, &options, &control).await?;
-        if let Some(p) = report_path {
-            report.write_json(&p)?;
+        let mut report = match cleanup::apply(client, &opts, plan, &options, &control).await {
+            Ok(r) => r,
+            Err(e) => {
+                return Done {
+                    result: None,
+                    error: Some(e),
+                }
+            }
+        };
+        // The outcomes are in the journal already; a report that cannot be written must not cost them.
+        let mut failed = Vec::new();
+        if let Some(p) = &report_path {
+            if let Err(e) = report.write_json(p) {
+                failed.push(e.message);
+            }
         }
-        if let Some(p) = csv_path {
-            report.write_csv(&p)?;
+        if let Some(p) = &csv_path {
+            if let Err(e) = report.write_csv(p) {
+                failed.push(e.message);
+            }
         }
-        if summary_only {
+        let error = (!failed.is_empty()).then(|| {
+            Error::new(
+                crate::error::ErrorKind::Io,
+                format!(
+                    "the cleanup ran ({} removed, {} failed, {} skipped), but {}; every outcome is in this envelope's result{}",
+                    report.counts.removed,
+                    report.counts.failed,
+                    report.counts.skipped,
+                    failed.join("; "),
+                    if options.journal.is_some() { " and in the journal" } else { "" }
+                ),
+            )
+        });
+        if summary_only && error.is_none() {
             report.outcomes = Vec::new();
         }
-        Ok(report)
+        let mut done = Ok::<_, Error>(report).into_done();
+        done.error = error;
+        done
     })
 }

@@ -2,7 +2,7 @@
 //! take its result, free it. The work runs on the library's runtime; the caller's thread is never called
 //! back — it polls.
 
-use super::boundary::error_envelope;
+use super::boundary::{Done, IntoDone};
 use crate::cleanup::progress::{Event, Progress};
 use crate::cleanup::JobControl;
 use crate::error::{Error, ErrorKind, Result};
@@ -19,10 +19,15 @@ use uuid::Uuid;
 pub(crate) struct Job {
     operation: &'static str,
     control: Arc<JobControl>,
-    /// The finished operation's envelope (ok or error), scrubbed of the request's secrets.
-    envelope: Mutex<Option<String>>,
+    /// Once finished: whether it succeeded, and its envelope (ok or error), scrubbed of the request's secrets.
+    envelope: Mutex<Option<Finished>>,
     done: tokio::sync::Notify,
     started: Instant,
+}
+
+struct Finished {
+    succeeded: bool,
+    envelope: String,
 }
 
 static JOBS: Lazy<Mutex<HashMap<Uuid, Arc<Job>>>> = Lazy::new(Default::default);
@@ -32,7 +37,7 @@ fn jobs() -> std::sync::MutexGuard<'static, HashMap<Uuid, Arc<Job>>> {
 }
 
 /// Start `work` on the runtime as a job; returns its id.
-pub(crate) fn spawn<T, F>(
+pub(crate) fn spawn<F>(
     operation: &'static str,
     control: Arc<JobControl>,
     correlation_id: Uuid,
@@ -40,8 +45,8 @@ pub(crate) fn spawn<T, F>(
     work: F,
 ) -> Result<Uuid>
 where
-    T: Serialize + Send + 'static,
-    F: Future<Output = Result<T>> + Send + 'static,
+    F: Future + Send + 'static,
+    F::Output: IntoDone + Send + 'static,
 {
     let id = Uuid::new_v4();
     let job = Arc::new(Job {
@@ -56,20 +61,19 @@ where
     runtime.spawn(async move {
         // A panic in the work is caught by the task; turn it into an internal error like any export does.
         let outcome = tokio::spawn(work).await;
-        let envelope = match outcome {
-            Ok(Ok(result)) => match super::boundary::result_json(&result) {
-                Ok(text) => super::boundary::ok_envelope(&text, correlation_id),
-                Err(e) => error_envelope(e, correlation_id).to_string(),
+        let done = match outcome {
+            Ok(output) => output.into_done(),
+            Err(join) => Done {
+                result: None,
+                error: Some(Error::internal(format!("the job failed: {join}"))),
             },
-            Ok(Err(e)) => error_envelope(e, correlation_id).to_string(),
-            Err(join) => error_envelope(
-                Error::internal(format!("the job failed: {join}")),
-                correlation_id,
-            )
-            .to_string(),
         };
-        *job.envelope.lock().unwrap_or_else(|p| p.into_inner()) =
-            Some(crate::secret::scrub_json(envelope, &secrets));
+        let succeeded = done.succeeded();
+        let envelope = crate::secret::scrub_json(done.envelope(correlation_id), &secrets);
+        *job.envelope.lock().unwrap_or_else(|p| p.into_inner()) = Some(Finished {
+            succeeded,
+            envelope,
+        });
         job.done.notify_waiters();
     });
     Ok(id)
@@ -112,18 +116,12 @@ pub(crate) struct JobStatus {
 fn state(job: &Job) -> &'static str {
     let envelope = job.envelope.lock().unwrap_or_else(|p| p.into_inner());
     let cancelled = job.control.is_cancelled();
-    match envelope.as_deref() {
+    match envelope.as_ref() {
         None if cancelled => "cancelling",
         None => "running",
-        Some(text) => {
-            // Only `ok_envelope` writes `{"ok":true` first; error envelopes start with `{"correlationId"`.
-            let ok = text.starts_with("{\"ok\":true");
-            match (ok, cancelled) {
-                (_, true) => "cancelled",
-                (true, false) => "succeeded",
-                (false, false) => "failed",
-            }
-        }
+        Some(_) if cancelled => "cancelled",
+        Some(f) if f.succeeded => "succeeded",
+        Some(_) => "failed",
     }
 }
 
@@ -179,7 +177,8 @@ pub(crate) fn result(input: &JobInput, correlation_id: Uuid) -> Result<String> {
         .envelope
         .lock()
         .unwrap_or_else(|p| p.into_inner())
-        .clone();
+        .as_ref()
+        .map(|f| f.envelope.clone());
     envelope.ok_or_else(|| {
         Error::new(
             ErrorKind::Conflict,

@@ -42,6 +42,26 @@ pub struct Faults {
     pub lro_never_completes: bool,
     /// Expire every access token when these faults are applied (a one-shot action, not stored).
     pub token_expiry: bool,
+    /// The next N delegatedAdminCustomers pages answer with their own URL as `@odata.nextLink` (a loop).
+    #[serde(deserialize_with = "null_as_zero")]
+    pub listing_loop: u32,
+    /// The next N delegatedAdminCustomers pages link to a new URL that serves the same page again (a
+    /// listing that never advances).
+    #[serde(deserialize_with = "null_as_zero")]
+    pub listing_stuck: u32,
+    /// While set, delegatedAdminCustomers ignores `$skip` and never links to a next page.
+    pub listing_ignores_skip: bool,
+    /// The next delegatedAdminCustomers answer is a page of this many empty objects (`{}`); 0 = off.
+    pub listing_empty_objects: u64,
+    /// While set, token answers carry this raw value as `expires_in` (any JSON: `-5`, `"soon"`, `1e12`).
+    pub token_expires_in: Option<serde_json::Value>,
+    /// While set, token answers leave `expires_in` out.
+    pub token_omit_expires_in: bool,
+    /// While set, a Lighthouse delete answers 202 with neither `Azure-AsyncOperation` nor `Location`; the
+    /// assignment then disappears after `lro_polls` GETs of it.
+    pub lro_no_headers: bool,
+    /// While set, listed registration assignments carry neither `id` nor `name`.
+    pub assignments_without_ids: bool,
 }
 
 fn null_as_zero<'de, D: Deserializer<'de>>(d: D) -> Result<u32, D::Error> {
@@ -81,6 +101,30 @@ impl FaultState {
 
     pub fn lro_never_completes(&self) -> bool {
         lock(&self.current).lro_never_completes
+    }
+
+    /// Reads the standing faults (flags that are not consumed).
+    pub fn standing<T>(&self, read: impl FnOnce(&Faults) -> T) -> T {
+        read(&lock(&self.current))
+    }
+
+    /// Consumes one count of a listing fault (`listing_loop`, `listing_stuck`): true when one was left.
+    pub fn take_counter(&self, pick: impl FnOnce(&mut Faults) -> &mut u32) -> bool {
+        let mut guard = lock(&self.current);
+        let counter = pick(&mut guard);
+        if *counter > 0 {
+            *counter -= 1;
+            true
+        } else {
+            false
+        }
+    }
+
+    /// Consumes `listing_empty_objects`: the size of the page of empty objects to answer, if any.
+    pub fn take_empty_objects(&self) -> Option<u64> {
+        let mut guard = lock(&self.current);
+        let n = std::mem::take(&mut guard.listing_empty_objects);
+        (n > 0).then_some(n)
     }
 
     /// Consumes the next fault that applies to a request for `path`.

@@ -158,6 +158,7 @@ mod tests {
             start: 0,
             end: None,
             last_sign_in: last,
+            raw: None,
         }
     }
 

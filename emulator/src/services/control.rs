@@ -27,7 +27,10 @@ pub fn routes() -> Router<Arc<AppState>> {
         .route("/_emulator/tokens/expire", post(expire_tokens))
         .route("/_emulator/device/approve", post(approve))
         .route("/_emulator/device/deny", post(deny))
-        .route("/_emulator/customers/{id}", get(customer))
+        .route(
+            "/_emulator/customers/{id}",
+            get(customer).post(set_customer_raw),
+        )
 }
 
 fn bad_request(message: String) -> Response {
@@ -113,5 +116,27 @@ async fn customer(State(app): State<Arc<AppState>>, Path(id): Path<String>) -> R
             Json(json!({ "error": "no such customer" })),
         )
             .into_response(),
+    }
+}
+
+/// `POST /_emulator/customers/{id}` with `{"set":{field: any JSON}, "omit":[field]}`: serve these raw values
+/// for the customer from now on (odd data from the service); `{}` restores the typed ones.
+async fn set_customer_raw(
+    State(app): State<Arc<AppState>>,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Response {
+    let raw = match serde_json::from_slice(&body) {
+        Ok(raw) => raw,
+        Err(e) => return bad_request(format!("expected {{\"set\":{{...}},\"omit\":[...]}}: {e}")),
+    };
+    if app.set_customer_raw(&id, raw) {
+        StatusCode::NO_CONTENT.into_response()
+    } else {
+        (
+            StatusCode::NOT_FOUND,
+            Json(json!({ "error": "no such customer" })),
+        )
+            .into_response()
     }
 }

@@ -22,6 +22,17 @@ pub struct Customer {
     pub start: Ticks,
     pub end: Option<Ticks>,
     pub last_sign_in: Option<Ticks>,
+    /// Raw values served instead of the typed ones (odd data from the service, for tests); `None` for
+    /// every seeded customer.
+    pub raw: Option<Box<RawFields>>,
+}
+
+/// Fields served verbatim (`set`: any JSON) or left out (`omit`), by field name.
+#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RawFields {
+    pub set: serde_json::Map<String, serde_json::Value>,
+    pub omit: Vec<String>,
 }
 
 /// The fields of the resource, in the order the service writes them.
@@ -112,6 +123,15 @@ impl Serialize for CustomerView<'_> {
                 continue;
             }
             let key = field.name();
+            if let Some(raw) = &c.raw {
+                if raw.omit.iter().any(|o| o.eq_ignore_ascii_case(key)) {
+                    continue;
+                }
+                if let Some(value) = raw.set.get(key) {
+                    map.serialize_entry(key, value)?;
+                    continue;
+                }
+            }
             match field {
                 Field::Id | Field::CustomerTenantId => {
                     map.serialize_entry(key, &c.id.hyphenated())?
@@ -201,6 +221,12 @@ impl CustomerStore {
 
     pub fn find(&self, id: &Uuid) -> Option<u32> {
         self.by_id.get(id).copied()
+    }
+
+    /// Serves these raw values for the customer at `index` from now on (replacing earlier ones).
+    pub fn set_raw(&mut self, index: u32, raw: RawFields) {
+        let customer = &mut self.customers[index as usize];
+        customer.raw = (raw != RawFields::default()).then(|| Box::new(raw));
     }
 
     /// Ends the DAP relationship at `now`; false when it had already ended.

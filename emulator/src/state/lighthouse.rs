@@ -249,6 +249,23 @@ impl ArmStore {
         DeleteOutcome::Accepted(id)
     }
 
+    /// A GET of an assignment being deleted counts as one poll of its delete (for deletes answered
+    /// without a monitor URL).
+    pub fn poll_by_reading(
+        &mut self,
+        scope: &Scope,
+        name: &Uuid,
+        never_complete: bool,
+        now: Ticks,
+    ) {
+        let operation = match self.find(scope, name).map(|a| a.state) {
+            Some(AssignmentState::Deleting { operation }) => operation,
+            _ => return,
+        };
+        let subscription = scope.subscription;
+        self.poll(&subscription, &operation, never_complete, now);
+    }
+
     /// One poll of an operation: the first `lro_polls` polls see it running, the next one completes
     /// it (removing the assignment) unless `never_complete` is set.
     pub fn poll(

@@ -116,6 +116,21 @@ impl AppState {
         lock(&self.tokens).decide_device_flow(user_code, approve)
     }
 
+    /// Serves raw values for one customer (see [`customers::RawFields`]); false when there is no such customer.
+    pub fn set_customer_raw(&self, id: &str, raw: customers::RawFields) -> bool {
+        let Ok(id) = Uuid::parse_str(id) else {
+            return false;
+        };
+        let mut store = write(&self.customers);
+        match store.find(&id) {
+            Some(index) => {
+                store.set_raw(index, raw);
+                true
+            }
+            None => false,
+        }
+    }
+
     /// The current delegatedAdminCustomers resource with this id.
     pub fn customer_json(&self, id: &str) -> Option<Value> {
         let id = Uuid::parse_str(id).ok()?;

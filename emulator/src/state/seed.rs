@@ -103,6 +103,7 @@ fn seed_customer(rng: &mut SeededRng, index: usize, kind: DapKind, now: Ticks) -
         start: now,
         end: None,
         last_sign_in: None,
+        raw: None,
     };
     match kind {
         DapKind::Inactive if rng.below(5) == 0 => {

@@ -71,11 +71,21 @@ fn list(
         0 => usize::MAX,
         n => n,
     };
+    let without_ids = app.faults.standing(|f| f.assignments_without_ids);
     let value: Vec<Value> = matching
         .iter()
         .skip(skip)
         .take(page_size)
-        .map(|a| a.to_json(expanded))
+        .map(|a| {
+            let mut json = a.to_json(expanded);
+            if without_ids {
+                if let Some(map) = json.as_object_mut() {
+                    map.remove("id");
+                    map.remove("name");
+                }
+            }
+            json
+        })
         .collect();
     let next_skip = skip + value.len();
     let mut body = json!({ "value": value });
@@ -130,9 +140,13 @@ fn get_one(
     let params = Params::parse(query);
     check_api_version(&params)?;
     let expanded = expand(&params)?;
-    let store = lock(&app.arm);
+    let mut store = lock(&app.arm);
     let scope = resolve(&store, sub, rg)?;
     let id = Uuid::parse_str(name).map_err(|_| assignment_not_found(name))?;
+    // A delete answered without a monitor URL is "polled" by reading the assignment until it is gone.
+    if app.faults.standing(|f| f.lro_no_headers) {
+        store.poll_by_reading(&scope, &id, app.faults.lro_never_completes(), now_ticks());
+    }
     let assignment = store
         .find(&scope, &id)
         .ok_or_else(|| assignment_not_found(name))?;
@@ -175,6 +189,9 @@ fn delete(
             "AnotherOperationInProgress",
             format!("Another operation ({op}) is in progress on registration assignment {id}; retry when it completes."),
         )),
+        DeleteOutcome::Accepted(_) if app.faults.standing(|f| f.lro_no_headers) => {
+            Ok(StatusCode::ACCEPTED.into_response())
+        }
         DeleteOutcome::Accepted(op) => {
             let subscription = scope.subscription;
             Ok((

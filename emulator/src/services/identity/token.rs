@@ -165,5 +165,17 @@ fn answer(app: &AppState, grant: &Grant, refresh_for: Option<&str>) -> Value {
     if let Some(client_id) = refresh_for {
         body["refresh_token"] = json!(tokens.issue_refresh(client_id, grant));
     }
+    // Injected: an odd or missing `expires_in` (the token itself still lives `token_lifetime`).
+    let (raw, omit) = app
+        .faults
+        .standing(|f| (f.token_expires_in.clone(), f.token_omit_expires_in));
+    if let Some(raw) = raw {
+        body["expires_in"] = raw;
+    }
+    if omit {
+        if let Some(map) = body.as_object_mut() {
+            map.remove("expires_in");
+        }
+    }
     body
 }
