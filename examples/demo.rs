@@ -29,14 +29,38 @@ fn call(f: Export, request: &Value) -> Value {
     envelope["result"].clone()
 }
 
+/// `--customers N` (or `--customers=N`); anything else is refused with the usage.
+fn customers_arg() -> usize {
+    const USAGE: &str =
+        "usage: cargo run --example demo [-- --customers N]   (N >= 0, default 500)";
+    let mut customers = 500;
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        let value = match arg.split_once('=') {
+            Some(("--customers", v)) => Some(v.to_string()),
+            None if arg == "--customers" => args.next(),
+            None if arg == "--help" || arg == "-h" => {
+                println!("{USAGE}");
+                std::process::exit(0);
+            }
+            _ => {
+                eprintln!("demo: unknown option '{arg}'\n{USAGE}");
+                std::process::exit(2);
+            }
+        };
+        match value.as_deref().map(str::parse) {
+            Some(Ok(n)) => customers = n,
+            _ => {
+                eprintln!("demo: --customers needs a number\n{USAGE}");
+                std::process::exit(2);
+            }
+        }
+    }
+    customers
+}
+
 fn main() {
-    let args: Vec<String> = std::env::args().collect();
-    let customers = args
-        .iter()
-        .position(|a| a == "--customers")
-        .and_then(|i| args.get(i + 1))
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(500);
+    let customers = customers_arg();
     let version = unsafe { CStr::from_ptr(da_version()) }.to_string_lossy();
     println!(
         "delegated-admin {version}: the DAP cleanup on the bundled emulator, through the C ABI\n"
@@ -90,17 +114,23 @@ fn main() {
         );
     }
 
-    let first = &plan["candidates"][0];
-    let removed = call(
-        da_remove_dap_relationship,
-        &base(json!({ "customerTenantId": first["customerTenantId"] })),
-    );
-    println!(
-        "4. Removed one DAP relationship: {} ({}) -> allowDelegatedAccess {}",
-        removed["customerTenantId"].as_str().unwrap(),
-        first["organizationDisplayName"].as_str().unwrap_or(""),
-        removed["allowDelegatedAccess"]
-    );
+    // Any emulator size works: with few customers there may be no inactive DAP relationship at all.
+    let candidates = plan["candidates"].as_array().cloned().unwrap_or_default();
+    match candidates.first() {
+        Some(first) => {
+            let removed = call(
+                da_remove_dap_relationship,
+                &base(json!({ "customerTenantId": first["customerTenantId"] })),
+            );
+            println!(
+                "4. Removed one DAP relationship: {} ({}) -> allowDelegatedAccess {}",
+                removed["customerTenantId"].as_str().unwrap_or(""),
+                first["organizationDisplayName"].as_str().unwrap_or(""),
+                removed["allowDelegatedAccess"]
+            );
+        }
+        None => println!("4. No DAP relationship is inactive for more than 90 days: nothing to remove one by one"),
+    }
 
     let journal =
         std::env::temp_dir().join(format!("delegated-admin-demo-{}.jsonl", std::process::id()));
@@ -129,50 +159,68 @@ fn main() {
         );
     }
 
-    let rel = &fx["relationships"][0];
-    let updated = call(
-        da_update_delegated_admin_relationship,
-        &base(json!({
-            "tenantDomain": fx["tenantDomain"], "customerId": rel["customerId"], "relationshipId": rel["relationshipId"],
-            "providerInstanceId": rel["providerInstanceId"], "autoExtendEnabled": true,
-        })),
-    );
-    println!(
-        "6. Turned on auto-extend for GDAP relationship {} (CloudCockpit)",
-        updated["relationshipId"].as_str().unwrap()
-    );
+    match fx["relationships"].as_array().and_then(|r| r.first()) {
+        Some(rel) => {
+            let updated = call(
+                da_update_delegated_admin_relationship,
+                &base(json!({
+                    "tenantDomain": fx["tenantDomain"], "customerId": rel["customerId"], "relationshipId": rel["relationshipId"],
+                    "providerInstanceId": rel["providerInstanceId"], "autoExtendEnabled": true,
+                })),
+            );
+            println!(
+                "6. Turned on auto-extend for GDAP relationship {} (CloudCockpit)",
+                updated["relationshipId"].as_str().unwrap_or("")
+            );
+        }
+        None => println!("6. The emulator has no GDAP relationship to update"),
+    }
 
-    let scope = format!(
-        "/subscriptions/{}",
-        fx["subscriptions"][0]["subscriptionId"].as_str().unwrap()
-    );
-    let assignments = call(
-        da_list_lighthouse_assignments,
-        &base(json!({ "scope": scope, "includeDefinition": true })),
-    );
-    let list = assignments["assignments"].as_array().unwrap();
-    println!(
-        "7. Azure Lighthouse: {} registration assignments on {scope}",
-        list.len()
-    );
-    for a in list {
+    let list = match fx["subscriptions"][0]["subscriptionId"].as_str() {
+        Some(subscription) => {
+            let scope = format!("/subscriptions/{subscription}");
+            let assignments = call(
+                da_list_lighthouse_assignments,
+                &base(json!({ "scope": scope, "includeDefinition": true })),
+            );
+            let list = assignments["assignments"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default();
+            println!(
+                "7. Azure Lighthouse: {} registration assignments on {scope}",
+                list.len()
+            );
+            list
+        }
+        None => {
+            println!("7. Azure Lighthouse: the emulator delegates no subscription");
+            Vec::new()
+        }
+    };
+    for a in &list {
         let d = &a["properties"]["registrationDefinition"]["properties"];
         println!(
             "     {} managed by {} ({})",
-            a["name"].as_str().unwrap(),
+            a["name"].as_str().unwrap_or(""),
             d["managedByTenantName"].as_str().unwrap_or("?"),
             d["registrationDefinitionName"].as_str().unwrap_or("")
         );
     }
-    let gone = call(
-        da_remove_lighthouse_assignment,
-        &base(json!({ "assignmentId": list[0]["id"], "wait": true })),
-    );
-    println!(
-        "8. Removed Lighthouse assignment {}: {}",
-        list[0]["name"].as_str().unwrap(),
-        gone["status"].as_str().unwrap()
-    );
+    match list.first() {
+        Some(first) => {
+            let gone = call(
+                da_remove_lighthouse_assignment,
+                &base(json!({ "assignmentId": first["id"], "wait": true })),
+            );
+            println!(
+                "8. Removed Lighthouse assignment {}: {}",
+                first["name"].as_str().unwrap_or(""),
+                gone["status"].as_str().unwrap_or("")
+            );
+        }
+        None => println!("8. No Lighthouse assignment to remove"),
+    }
 
     let stats = emu.stats();
     println!(

@@ -124,7 +124,8 @@ char *da_poll_device_code(const char *request_json);
  *
  * Request: `{"auth", "endpoint"?, "select"?: [fields], "filter"?: OData, "orderBy"?: "field [asc|desc]"
  * (organizationDisplayName, dapEnabled, startDateTime, lastSignInDateTime), "top"?: 1..300, "skip"?,
- * "count"?: bool, "allPages"?: bool, ...}`.
+ * "count"?: bool, "allPages"?: bool, "maxResults"?: n (with allPages: stop paging once n customers are
+ * listed, and return at most n), ...}`.
  * Result: `{"customers": [{"id","customerTenantId","organizationDisplayName","partnerAgentCount",
  * "partnerSignInCount","globalAdminSignInCount","dapEnabled","startDateTime","endDateTime",
  * "lastSignInDateTime"}], "count": n | null, "nextLink": string | null}`.
@@ -231,7 +232,11 @@ char *da_apply_dap_cleanup(const char *request_json);
 /**
  * Start a long-running operation as a job and return at once.
  *
- * Request: the operation's own request plus `"operation": "planDapCleanup" | "applyDapCleanup"`.
+ * Request: the operation's own request plus `"operation"`: `"planDapCleanup"` (the request of
+ * `da_plan_dap_cleanup`), `"applyDapCleanup"` (of `da_apply_dap_cleanup`), `"listCustomers"` (of
+ * `da_list_delegated_admin_customers`; progress counts the customers listed, a cancel ends it with a
+ * `conflict` error and no customers) or `"removeLighthouseAssignment"` (of `da_remove_lighthouse_assignment`;
+ * a cancel stops waiting for ARM and ends it with a `conflict` error).
  * Result: `{"jobId"}`. Then poll with `da_job_poll`, cancel with `da_job_cancel`, take the outcome with
  * `da_job_result`, and release it with `da_job_free`. Nothing is ever called back.
  *

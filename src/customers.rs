@@ -239,10 +239,16 @@ pub struct ListCustomersRequest {
     pub skip: Option<u64>,
     pub count: bool,
     pub all_pages: bool,
+    /// With `all_pages`: stop asking for more pages once this many customers were listed (the result is cut
+    /// to it), so that a caller wanting the first N of 100,000 does not page through them all.
+    pub max_results: Option<u64>,
 }
 
 impl ListCustomersRequest {
     pub fn validate(&self) -> Result<()> {
+        if self.max_results == Some(0) {
+            return Err(Error::invalid("maxResults must be at least 1"));
+        }
         if let Some(top) = self.top {
             if !(1..=MAX_TOP).contains(&top) {
                 return Err(Error::invalid(format!(
@@ -308,6 +314,9 @@ pub async fn list(
     let mut customers = Vec::new();
     let (count, next_link) =
         for_each_page(client, opts, req, |page| customers.extend(page)).await?;
+    if let Some(max) = req.max_results {
+        customers.truncate(usize::try_from(max).unwrap_or(usize::MAX));
+    }
     Ok(CustomerList {
         customers,
         count,
@@ -338,6 +347,7 @@ pub async fn for_each_page(
     // a service that never links (a full last page then costs one empty request).
     let mut linked = false;
     let mut guard = crate::paging::ListingGuard::new(call.service.name());
+    let mut listed = 0u64;
     loop {
         guard
             .visit(&url)
@@ -355,6 +365,10 @@ pub async fn for_each_page(
         on_page(page_value);
         if !req.all_pages {
             return Ok((count, page.next_link));
+        }
+        listed += got;
+        if req.max_results.is_some_and(|max| listed >= max) {
+            return Ok((count, None));
         }
         let next = match (page.next_link, page_size) {
             (Some(link), _) => {

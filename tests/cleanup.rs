@@ -145,7 +145,8 @@ fn apply_removes_every_candidate_once_and_the_report_adds_up() {
     assert_eq!(on_disk, report);
     let csv = std::fs::read_to_string(dir.join("report.csv")).unwrap();
     assert_eq!(csv.lines().count(), 201, "a header and a row per customer");
-    assert!(csv.starts_with("customerTenantId,organizationDisplayName,outcome,"));
+    // A UTF-8 byte order mark first, so that Excel reads non-ASCII names right.
+    assert!(csv.starts_with("\u{feff}customerTenantId,organizationDisplayName,outcome,"));
     assert_eq!(csv.matches(",removed,").count(), 60);
     // The journal: a header, then a started and an outcome line per candidate.
     let journal = std::fs::read_to_string(dir.join("journal.jsonl")).unwrap();

@@ -55,10 +55,34 @@ fn number<T: std::str::FromStr>(flag: &str, value: &str) -> Result<T, String> {
         .map_err(|_| format!("{flag}: '{value}' is not a valid number"))
 }
 
-/// Parses the arguments after the program name (`--flag value` or `--flag=value`).
+/// The options that take a value.
+const VALUE_FLAGS: [&str; 18] = [
+    "--host",
+    "--port",
+    "--customers",
+    "--inactive-dap",
+    "--seed",
+    "--latency-ms",
+    "--rate-limit",
+    "--fail-rate",
+    "--lro-polls",
+    "--lro-retry-after",
+    "--token-lifetime",
+    "--device-interval",
+    "--arm-page-size",
+    "--subscriptions",
+    "--client-id",
+    "--client-secret",
+    "--tenant-id",
+    "--tenant-domain",
+];
+
+/// Parses the arguments after the program name (`--flag value` or `--flag=value`). An unknown option is an
+/// error wherever it stands (also after `--help`); the help is asked for with `-h`/`--help` only.
 pub fn parse_args<I: IntoIterator<Item = String>>(args: I) -> Result<Command, String> {
     let mut config = Config::default();
     let mut exit_on_stdin_eof = false;
+    let mut help = false;
     let mut args = args.into_iter();
     while let Some(arg) = args.next() {
         let (flag, inline) = match arg.split_once('=') {
@@ -66,16 +90,28 @@ pub fn parse_args<I: IntoIterator<Item = String>>(args: I) -> Result<Command, St
             _ => (arg.clone(), None),
         };
         match flag.as_str() {
-            "-h" | "--help" => return Ok(Command::Help),
-            "--exit-on-stdin-eof" => {
+            "-h" | "--help" if inline.is_none() => {
+                help = true;
+                continue;
+            }
+            "--exit-on-stdin-eof" if inline.is_none() => {
                 exit_on_stdin_eof = true;
                 continue;
             }
-            _ => {}
+            "-h" | "--help" | "--exit-on-stdin-eof" => {
+                return Err(format!("{flag} takes no value"));
+            }
+            f if VALUE_FLAGS.contains(&f) => {}
+            f if f.starts_with('-') => return Err(format!("unknown option '{f}'")),
+            f => return Err(format!("unexpected argument '{f}' (options start with --)")),
         }
         let value = match inline {
             Some(v) => v,
-            None => args.next().ok_or_else(|| format!("{flag} needs a value"))?,
+            None => match args.next() {
+                // `--port --customers 3`: the value is missing, not "--customers".
+                Some(v) if !v.starts_with("--") => v,
+                _ => return Err(format!("{flag} needs a value")),
+            },
         };
         let v = value.as_str();
         match flag.as_str() {
@@ -103,8 +139,11 @@ pub fn parse_args<I: IntoIterator<Item = String>>(args: I) -> Result<Command, St
             "--client-secret" => config.client_secret = value,
             "--tenant-id" => config.partner_tenant_id = value,
             "--tenant-domain" => config.tenant_domain = value,
-            _ => return Err(format!("unknown option '{flag}'")),
+            other => return Err(format!("unknown option '{other}'")),
         }
+    }
+    if help {
+        return Ok(Command::Help);
     }
     Ok(Command::Run(Box::new(CliOptions {
         config,
@@ -142,5 +181,31 @@ mod tests {
         assert!(run(&["--port"]).is_err());
         assert!(run(&["--fail-rate", "2"]).is_err());
         assert_eq!(run(&["--help"]).unwrap_err(), "help");
+    }
+
+    #[test]
+    fn unknown_options_anywhere() {
+        for args in [
+            &["--bogus"][..],
+            &["--bogus", "1"],
+            &["--port", "0", "--bogus"],
+            &["--bogus", "--port", "0"],
+            &["--port", "0", "--customers", "3", "--bogus=1"],
+            &["--help", "--bogus"],
+            &["--bogus", "--help"],
+            &["-x"],
+        ] {
+            let error = run(args).unwrap_err();
+            assert!(error.starts_with("unknown option '-"), "{args:?}: {error}");
+        }
+        assert!(run(&["stray"])
+            .unwrap_err()
+            .starts_with("unexpected argument"));
+        assert_eq!(
+            run(&["--port", "--customers", "3"]).unwrap_err(),
+            "--port needs a value"
+        );
+        assert_eq!(run(&["--port", "0", "--help"]).unwrap_err(), "help");
+        assert_eq!(run(&["-h"]).unwrap_err(), "help");
     }
 }

@@ -15,7 +15,8 @@ fn main() -> ExitCode {
             return ExitCode::SUCCESS;
         }
         Err(message) => {
-            eprintln!("da-emulator: {message}\n\n{USAGE}");
+            // The usage only on --help: an error names what is wrong and where the options are.
+            eprintln!("da-emulator: {message}\nRun 'da-emulator --help' for the options.");
             return ExitCode::from(2);
         }
     };

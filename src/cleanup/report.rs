@@ -109,6 +109,9 @@ const CSV_COLUMNS: [&str; 12] = [
     "at",
 ];
 
+/// The UTF-8 byte order mark the CSV report file starts with.
+pub const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
+
 impl Report {
     /// RFC 4180 CSV, one row per customer. Text that a spreadsheet would run as a formula (starting with
     /// `=`, `+`, `-`, `@`, tab or CR) is prefixed with `'`.
@@ -155,9 +158,13 @@ impl Report {
         super::files::write_json_file("reportPath", path, self)
     }
 
-    /// Write the report as CSV to `path`, atomically.
+    /// The CSV file starts with a UTF-8 byte order mark: without it Excel reads the file in the machine's
+    /// ANSI code page and garbles non-ASCII customer names (`São Paulo` as `SÃ£o Paulo`).
     pub fn write_csv(&self, path: &std::path::Path) -> crate::error::Result<()> {
-        super::files::write_file_atomically("reportCsvPath", path, |out| self.write_csv_to(out))
+        super::files::write_file_atomically("reportCsvPath", path, |out| {
+            out.write_all(UTF8_BOM)?;
+            self.write_csv_to(out)
+        })
     }
 }
 

@@ -52,6 +52,7 @@ pub(crate) struct ListCustomersInput {
     count: bool,
     #[serde(default)]
     all_pages: bool,
+    max_results: Option<i64>,
 }
 
 impl TryFrom<ListCustomersInput> for ListCustomersRequest {
@@ -76,6 +77,15 @@ impl TryFrom<ListCustomersInput> for ListCustomersRequest {
                 )))
             }
         };
+        let max_results = match i.max_results {
+            None => None,
+            Some(m) if m >= 1 => Some(m as u64),
+            Some(m) => {
+                return Err(Error::invalid(format!(
+                    "maxResults must be at least 1, not {m}"
+                )))
+            }
+        };
         let req = ListCustomersRequest {
             select: i.select,
             filter: i.filter,
@@ -84,6 +94,7 @@ impl TryFrom<ListCustomersInput> for ListCustomersRequest {
             skip,
             count: i.count,
             all_pages: i.all_pages,
+            max_results,
         };
         req.validate()?;
         Ok(req)

@@ -197,3 +197,85 @@ pub(crate) fn free(input: JobInput) -> Result<Value> {
     jobs().remove(&id);
     Ok(json!({ "jobId": id, "freed": true }))
 }
+
+/// The `listCustomers` job: every page (or up to `maxResults`), counting the customers listed in the job's
+/// progress as the pages arrive. A cancel stops the listing at once and the job ends with a `conflict`
+/// error: a partial list would look like a complete one.
+pub(crate) async fn list_customers(
+    client: &'static crate::client::Client,
+    opts: crate::options::CallOptions,
+    req: crate::customers::ListCustomersRequest,
+    control: Arc<JobControl>,
+) -> Result<crate::customers::CustomerList> {
+    control.update(|p| p.phase = "listing".into());
+    control.event("listing delegated admin customers", None, None);
+    let mut customers = Vec::new();
+    let listing = crate::customers::for_each_page(client, &opts, &req, |page| {
+        let n = page.len() as u64;
+        customers.extend(page);
+        control.update(|p| p.customers_listed += n);
+        control.event(format!("listed a page of {n} customers"), None, None);
+    });
+    let (count, next_link) = tokio::select! {
+        listed = listing => listed?,
+        _ = control.cancelled() => {
+            control.update(|p| p.phase = "finished".into());
+            return Err(Error::new(
+                ErrorKind::Conflict,
+                "the listing was cancelled before it ended; no customers are returned",
+            ));
+        }
+    };
+    if let Some(max) = req.max_results {
+        customers.truncate(usize::try_from(max).unwrap_or(usize::MAX));
+    }
+    control.update(|p| p.phase = "finished".into());
+    control.event(format!("listed {} customers", customers.len()), None, None);
+    Ok(crate::customers::CustomerList {
+        customers,
+        count,
+        next_link,
+    })
+}
+
+/// The `removeLighthouseAssignment` job: one delete, and with `wait` its polling until ARM says it ended.
+/// A cancel stops waiting (the delete ARM accepted goes on there) and the job ends with a `conflict` error
+/// that says so.
+pub(crate) async fn remove_lighthouse_assignment(
+    client: &'static crate::client::Client,
+    opts: crate::options::CallOptions,
+    id: crate::lighthouse::AssignmentId,
+    wait: bool,
+    control: Arc<JobControl>,
+) -> Result<crate::lighthouse::RemovedAssignment> {
+    control.update(|p| {
+        p.phase = if wait { "waiting" } else { "removing" }.into();
+        p.total = 1;
+    });
+    control.event(format!("deleting {id}"), None, None);
+    let removal = crate::lighthouse::remove_assignment(client, &opts, &id, wait);
+    let removed = tokio::select! {
+        removed = removal => removed?,
+        _ = control.cancelled() => {
+            control.update(|p| p.phase = "finished".into());
+            return Err(Error::new(
+                ErrorKind::Conflict,
+                format!("stopped waiting for the delete of {id}; if ARM accepted it, it goes on there"),
+            ));
+        }
+    };
+    control.update(|p| {
+        p.phase = "finished".into();
+        p.done = 1;
+        p.removed = u64::from(removed.status != crate::lighthouse::RemoveStatus::NotFound);
+    });
+    control.event(
+        format!(
+            "{id}: {}",
+            serde_json::to_value(removed.status).unwrap_or_default()
+        ),
+        None,
+        None,
+    );
+    Ok(removed)
+}

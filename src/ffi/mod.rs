@@ -124,7 +124,8 @@ pub extern "C" fn da_poll_device_code(request_json: *const c_char) -> *mut c_cha
 ///
 /// Request: `{"auth", "endpoint"?, "select"?: [fields], "filter"?: OData, "orderBy"?: "field [asc|desc]"
 /// (organizationDisplayName, dapEnabled, startDateTime, lastSignInDateTime), "top"?: 1..300, "skip"?,
-/// "count"?: bool, "allPages"?: bool, ...}`.
+/// "count"?: bool, "allPages"?: bool, "maxResults"?: n (with allPages: stop paging once n customers are
+/// listed, and return at most n), ...}`.
 /// Result: `{"customers": [{"id","customerTenantId","organizationDisplayName","partnerAgentCount",
 /// "partnerSignInCount","globalAdminSignInCount","dapEnabled","startDateTime","endDateTime",
 /// "lastSignInDateTime"}], "count": n | null, "nextLink": string | null}`.
@@ -273,9 +274,21 @@ pub extern "C" fn da_apply_dap_cleanup(request_json: *const c_char) -> *mut c_ch
     })
 }
 
+/// The operations `da_job_start` runs.
+const JOB_OPERATIONS: [&str; 4] = [
+    "planDapCleanup",
+    "applyDapCleanup",
+    "listCustomers",
+    "removeLighthouseAssignment",
+];
+
 /// Start a long-running operation as a job and return at once.
 ///
-/// Request: the operation's own request plus `"operation": "planDapCleanup" | "applyDapCleanup"`.
+/// Request: the operation's own request plus `"operation"`: `"planDapCleanup"` (the request of
+/// `da_plan_dap_cleanup`), `"applyDapCleanup"` (of `da_apply_dap_cleanup`), `"listCustomers"` (of
+/// `da_list_delegated_admin_customers`; progress counts the customers listed, a cancel ends it with a
+/// `conflict` error and no customers) or `"removeLighthouseAssignment"` (of `da_remove_lighthouse_assignment`;
+/// a cancel stops waiting for ARM and ends it with a `conflict` error).
 /// Result: `{"jobId"}`. Then poll with `da_job_poll`, cancel with `da_job_cancel`, take the outcome with
 /// `da_job_result`, and release it with `da_job_free`. Nothing is ever called back.
 ///
@@ -305,10 +318,37 @@ pub extern "C" fn da_job_start(request_json: *const c_char) -> *mut c_char {
                     }
                     jobs::spawn("applyDapCleanup", control, correlation_id, secrets, work)?
                 }
+                "listCustomers" => {
+                    opts.auth()?;
+                    let req: crate::customers::ListCustomersRequest =
+                        fields.parse::<ListCustomersInput>()?.try_into()?;
+                    if boundary::is_validate_only() {
+                        return Ok(Reply::Result(serde_json::json!({ "validated": true })));
+                    }
+                    let work = jobs::list_customers(client, opts, req, control.clone());
+                    jobs::spawn("listCustomers", control, correlation_id, secrets, work)?
+                }
+                "removeLighthouseAssignment" => {
+                    opts.auth()?;
+                    let (id, wait) = fields.parse::<RemoveAssignmentInput>()?.into_parts()?;
+                    if boundary::is_validate_only() {
+                        return Ok(Reply::Result(serde_json::json!({ "validated": true })));
+                    }
+                    let work =
+                        jobs::remove_lighthouse_assignment(client, opts, id, wait, control.clone());
+                    jobs::spawn(
+                        "removeLighthouseAssignment",
+                        control,
+                        correlation_id,
+                        secrets,
+                        work,
+                    )?
+                }
                 other => {
                     return Err(Error::invalid(format!(
-                        "operation `{}` is not one of planDapCleanup, applyDapCleanup",
-                        crate::validate::printable(other)
+                        "operation `{}` is not one of {}",
+                        crate::validate::printable(other),
+                        JOB_OPERATIONS.join(", ")
                     )))
                 }
             };
