@@ -33,39 +33,6 @@
 
 
 
-/**
- * Partner Center documents 500 requests per minute per tenant for the customer resource: 8 a second
- * stays under it.
- */
-#define DEFAULT_REQUESTS_PER_SECOND 8.0
-
-/**
- * Enough workers to keep 8 requests a second going at up to half a second of latency each.
- */
-#define DEFAULT_CONCURRENCY 4
-
-/**
- * 2: every record carries the plan id.
- */
-#define JOURNAL_FORMAT 2
-
-#define DEFAULT_INACTIVE_DAYS 90
-
-#define PLAN_FORMAT 1
-
-/**
- * Items accepted in one page: far above the documented 300, so that only a broken or hostile answer
- * meets it, and low enough that a page decodes into a few megabytes whatever its bytes hold.
- */
-#define MAX_PAGE_ITEMS 10000
-
-/**
- * Every C export that takes a JSON request.
- */
-typedef struct Export Export;
-
-
-
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus

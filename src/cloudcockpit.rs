@@ -3,13 +3,28 @@
 
 use crate::client::Client;
 use crate::error::{Error, Result};
-use crate::http::{self, Call, Request, Service};
 use crate::options::CallOptions;
+use crate::pipeline::{self, Request};
+use crate::service::{Hosted, Service};
 use crate::validate;
 use reqwest::Method;
 use serde::Serialize;
 use serde_json::{json, Value};
 use uuid::Uuid;
+
+/// CloudCockpit's API (a commercial service: public cloud only).
+pub static SERVICE: Service = Service {
+    id: "cloudCockpit",
+    name: "CloudCockpit",
+    correlation_header: "X-Correlation-Id",
+    read_error: crate::service_error::by_status,
+    public: Some(Hosted {
+        endpoint: "https://api.cloudcockpit.com",
+        scope: "api://b92a36a4-feb8-4f47-a69c-29a180aa6d0a/.default",
+    }),
+    us_government: None,
+    china: None,
+};
 
 /// What to change on one relationship.
 #[derive(Debug, Clone, PartialEq)]
@@ -50,7 +65,7 @@ pub async fn update_delegated_admin_relationship(
         )));
     }
     let relationship = validate::path_segment("relationshipId", &req.relationship_id)?;
-    let call = Call::new(client, opts, Service::CloudCockpit);
+    let call = client.call(&SERVICE, opts)?;
     let url = call.endpoint.join(&format!(
         "/v1/Customers/{}/delegated-admin-relationships/{relationship}",
         req.customer_id.hyphenated()
@@ -61,13 +76,14 @@ pub async fn update_delegated_admin_relationship(
             "providerInstanceId": req.provider_instance_id.hyphenated().to_string(),
             "autoExtendEnabled": req.auto_extend_enabled,
         }));
-    let body = http::execute(&call, &request, |resp| {
-        if resp.body.iter().all(u8::is_ascii_whitespace) {
-            return Ok(None);
-        }
-        http::json::<Value>(resp).map(Some)
-    })
-    .await?;
+    let body = call
+        .execute(&request, |resp| {
+            if resp.body.iter().all(u8::is_ascii_whitespace) {
+                return Ok(None);
+            }
+            pipeline::json::<Value>(resp).map(Some)
+        })
+        .await?;
     Ok(UpdatedRelationship {
         customer_id: req.customer_id,
         relationship_id: req.relationship_id.clone(),

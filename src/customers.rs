@@ -1,14 +1,30 @@
 //! The Partner Customer Delegated Administration API: `delegatedAdminCustomers`, with OData options and
 //! every page when asked.
 
+use crate::call::Call;
 use crate::client::Client;
 use crate::error::{Error, ErrorKind, Result};
-use crate::http::{self, Call, Request, Service};
 use crate::options::CallOptions;
+use crate::pipeline::Request;
+use crate::service::{Hosted, Service};
 use chrono::{DateTime, Utc};
 use reqwest::Method;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+
+/// The Partner Customer Delegated Administration API (public cloud only).
+pub static SERVICE: Service = Service {
+    id: "customerAdmin",
+    name: "the Partner Customer Delegated Administration API",
+    correlation_header: "MS-CorrelationId",
+    read_error: crate::service_error::by_status,
+    public: Some(Hosted {
+        endpoint: "https://traf-pcsvcadmin-prod.trafficmanager.net",
+        scope: "https://api.partnercustomeradministration.microsoft.com/.default",
+    }),
+    us_government: None,
+    china: None,
+};
 
 const PATH: &str = "/CustomerServiceAdminApi/Web/v1/delegatedAdminCustomers";
 /// The service's documented largest page.
@@ -338,7 +354,7 @@ pub async fn for_each_page(
     mut on_page: impl FnMut(Vec<DelegatedAdminCustomer>),
 ) -> Result<(Option<u64>, Option<String>)> {
     req.validate()?;
-    let call = Call::new(client, opts, Service::CustomerAdmin);
+    let call = client.call(&SERVICE, opts)?;
     let page_size = req.page_size();
     let mut skip = req.skip.unwrap_or(0);
     let mut url = first_page_url(&call, req, page_size, skip);
@@ -346,18 +362,18 @@ pub async fn for_each_page(
     // Once the service has handed out a nextLink, it pages: stop where it stops. `$skip` paging is only for
     // a service that never links (a full last page then costs one empty request).
     let mut linked = false;
-    let mut guard = crate::paging::ListingGuard::new(call.service.name());
+    let mut guard = crate::paging::ListingGuard::new(call.service.name);
     let mut listed = 0u64;
     loop {
         guard
             .visit(&url)
             .map_err(|why| call.error(ErrorKind::ServerError, why))?;
-        let page: Page = http::execute(
-            &call,
-            &Request::new(Method::GET, url.clone()),
-            crate::paging::read_capped,
-        )
-        .await?;
+        let page: Page = call
+            .execute(
+                &Request::new(Method::GET, url.clone()),
+                crate::paging::read_capped,
+            )
+            .await?;
         let page_value = page.value.into_inner();
         let got = page_value.len() as u64;
         let added = guard.count_new(page_value.iter().map(|c| c.tenant_id()));
@@ -395,7 +411,7 @@ pub async fn for_each_page(
 }
 
 fn first_page_url(
-    call: &Call<'_>,
+    call: &Call,
     req: &ListCustomersRequest,
     top: Option<u16>,
     skip: u64,

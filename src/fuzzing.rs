@@ -12,9 +12,10 @@ use crate::cleanup::plan::{plan_from_customers, Plan, PlanRequest};
 use crate::client::Client;
 use crate::customers::{OrderBy, ORDER_BY_FIELDS};
 use crate::endpoint::BaseUrl;
-use crate::http::{Call, Response, Service};
 use crate::lighthouse::{AssignmentId, Scope};
 use crate::options::CallOptions;
+use crate::pipeline::{deadline_after, poll_interval, retry, Response};
+use crate::service::Service;
 use serde_json::Value;
 use std::borrow::Cow;
 use std::ffi::{c_char, CStr, CString};
@@ -295,7 +296,7 @@ pub fn customers_page(bytes: &[u8]) -> Checked {
     plan_round_trip(&plan)?;
     let _ = page.count;
     match page.next_link {
-        Some(link) => follow(Service::CustomerAdmin, &link),
+        Some(link) => follow(&crate::customers::SERVICE, &link),
         None => Ok(()),
     }
 }
@@ -313,17 +314,20 @@ pub fn assignments_page(bytes: &[u8]) -> Checked {
         return Err(format!("serialised assignments are not JSON: {text}"));
     }
     match page.next_link.filter(|l| !l.is_empty()) {
-        Some(link) => follow(Service::ResourceManager, &link),
+        Some(link) => follow(&crate::lighthouse::SERVICE, &link),
         None => Ok(()),
     }
 }
 
 /// A link the service handed back, followed by `Call::follow` from the service's default endpoint: when
 /// accepted, it is on the endpoint's origin (the bearer token goes nowhere else).
-fn follow(service: Service, link: &str) -> Checked {
-    let client = Client::shared().map_err(|e| e.to_string())?;
+fn follow(service: &'static Service, link: &str) -> Checked {
+    let client = Client::builder()
+        .access_token(crate::Secret::new("fuzzing-token"))
+        .build()
+        .map_err(|e| e.to_string())?;
     let opts = CallOptions::default();
-    let call = Call::new(client, &opts, service);
+    let call = client.call(service, &opts).map_err(|e| e.to_string())?;
     match call.follow(link) {
         Ok(url) if !call.endpoint.same_origin(&url) => Err(format!(
             "link {link:?} was accepted but leads to another origin: {url}"
@@ -338,7 +342,8 @@ fn follow(service: Service, link: &str) -> Checked {
 /// The identity platform's token response (`identity::TokenResponse`), turned into a token as
 /// `request_token` and `poll_device_code` do (`into_token`).
 pub fn token_response(bytes: &[u8]) -> Checked {
-    let Ok(r) = serde_json::from_slice::<crate::identity::TokenResponse>(bytes) else {
+    let Ok(r) = serde_json::from_slice::<crate::credentials::token_endpoint::TokenResponse>(bytes)
+    else {
         return Ok(());
     };
     let before = chrono::Utc::now();
@@ -388,19 +393,19 @@ pub fn retry_after(header_value: &[u8]) -> Checked {
     ] {
         let mut headers = HeaderMap::new();
         headers.insert(name.clone(), value.clone());
-        let hint = crate::retry::retry_after(&headers);
-        if let Some(h) = hint.filter(|h| *h > crate::retry::MAX_RETRY_AFTER) {
+        let hint = retry::retry_after(&headers);
+        if let Some(h) = hint.filter(|h| *h > retry::MAX_RETRY_AFTER) {
             return Err(format!(
                 "{name}: {value:?} gives a hint of {h:?}, over the cap"
             ));
         }
-        let deadline = crate::http::deadline_after(Duration::from_secs(100));
+        let deadline = deadline_after(Duration::from_secs(100));
         for attempt in [0, 3, 20] {
-            let wait = crate::retry::delay(attempt, hint);
+            let wait = retry::delay(attempt, hint, &retry::RetryOptions::default());
             if hint.is_some_and(|h| wait < h) {
                 return Err(format!("delay {wait:?} is shorter than the hint {hint:?}"));
             }
-            let _ = crate::http::deadline_after(wait) > deadline;
+            let _ = deadline_after(wait) > deadline;
         }
         if let Some(h) = hint {
             crate::throttle::Throttle::new().pause_for(h);
@@ -413,8 +418,8 @@ pub fn retry_after(header_value: &[u8]) -> Checked {
             oversized: false,
         };
         for polls in [0, 1, 50] {
-            let wait_for = crate::http::poll_interval(&resp, polls);
-            let _ = crate::http::deadline_after(wait_for) > deadline;
+            let wait_for = poll_interval(&resp.headers, polls);
+            let _ = deadline_after(wait_for) > deadline;
         }
     }
     Ok(())

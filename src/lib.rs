@@ -11,30 +11,37 @@
 //!   and PowerShell. It is a thin layer that parses JSON, calls the typed API on one shared runtime and
 //!   serialises the envelope.
 
+mod call;
 pub mod cleanup;
 pub mod client;
+pub mod cloud;
 pub mod cloudcockpit;
+pub mod credentials;
 pub mod customers;
 pub mod endpoint;
 pub mod error;
 pub mod ffi;
+#[cfg(feature = "fuzzing")]
 #[doc(hidden)]
 pub mod fuzzing;
-mod http;
+pub mod gdap;
 pub mod identity;
 pub mod lighthouse;
+mod lro;
 pub mod options;
 mod paging;
 pub mod partner_center;
-mod retry;
+pub mod pipeline;
 pub mod secret;
+pub mod service;
 mod service_error;
 pub mod throttle;
 pub mod validate;
 
-pub use client::Client;
+pub use client::{Client, ClientBuilder, CredentialSpec};
+pub use cloud::Cloud;
 pub use error::{Error, ErrorKind};
-pub use options::{Auth, CallOptions};
+pub use options::CallOptions;
 pub use secret::Secret;
 
 #[cfg(test)]
@@ -52,5 +59,36 @@ mod header_freshness {
             committed == GENERATED,
             "include/delegated_admin.h is stale: run `cargo build` outside CI and commit the regenerated header"
         );
+    }
+
+    #[test]
+    fn the_header_declares_only_da_functions() {
+        for line in GENERATED.lines() {
+            let code = line.trim();
+            if code.starts_with("/*") || code.starts_with('*') || code.starts_with("//") {
+                continue;
+            }
+            assert!(
+                !code.starts_with("typedef")
+                    && !code.starts_with("struct")
+                    && !code.starts_with("enum"),
+                "the header declares a type: {code}"
+            );
+            if let Some(name) = code.strip_prefix("#define ") {
+                assert!(
+                    name.starts_with("DELEGATED_ADMIN_H"),
+                    "an unprefixed macro: {code}"
+                );
+            }
+            if let Some(open) = code.find('(') {
+                if code.ends_with(");") || code.ends_with(',') {
+                    let name = code[..open].rsplit([' ', '*']).next().unwrap_or("");
+                    assert!(
+                        name.starts_with("da_"),
+                        "a function without the da_ prefix: {code}"
+                    );
+                }
+            }
+        }
     }
 }

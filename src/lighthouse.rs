@@ -3,13 +3,35 @@
 
 use crate::client::Client;
 use crate::error::{Error, ErrorKind, Result};
-use crate::http::{self, Call, Request, Response, Service};
+use crate::lro::{self, Step};
 use crate::options::CallOptions;
+use crate::pipeline::Request;
+use crate::service::{Hosted, Service};
 use crate::validate;
 use reqwest::Method;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use uuid::Uuid;
+
+/// Azure Resource Manager, where Microsoft.ManagedServices lives.
+pub static SERVICE: Service = Service {
+    id: "resourceManager",
+    name: "Azure Resource Manager",
+    correlation_header: "x-ms-correlation-request-id",
+    read_error: crate::service_error::by_status,
+    public: Some(Hosted {
+        endpoint: "https://management.azure.com",
+        scope: "https://management.azure.com/.default",
+    }),
+    us_government: Some(Hosted {
+        endpoint: "https://management.usgovcloudapi.net",
+        scope: "https://management.usgovcloudapi.net/.default",
+    }),
+    china: Some(Hosted {
+        endpoint: "https://management.chinacloudapi.cn",
+        scope: "https://management.chinacloudapi.cn/.default",
+    }),
+};
 
 /// The stable api-version of Microsoft.ManagedServices.
 pub const API_VERSION: &str = "2022-10-01";
@@ -182,7 +204,7 @@ pub async fn list_assignments(
     filter: Option<&str>,
 ) -> Result<Vec<RegistrationAssignment>> {
     check_filter(filter)?;
-    let call = Call::new(client, opts, Service::ResourceManager);
+    let call = client.call(&SERVICE, opts)?;
     let mut url = call.endpoint.join(&format!("{}/{PROVIDER}", scope.path()));
     {
         let mut q = url.query_pairs_mut();
@@ -195,17 +217,14 @@ pub async fn list_assignments(
         }
     }
     let mut out = Vec::new();
-    let mut guard = crate::paging::ListingGuard::new(call.service.name());
+    let mut guard = crate::paging::ListingGuard::new(call.service.name);
     loop {
         guard
             .visit(&url)
             .map_err(|why| call.error(ErrorKind::ServerError, why))?;
-        let page: Page = http::execute(
-            &call,
-            &Request::new(Method::GET, url),
-            crate::paging::read_capped,
-        )
-        .await?;
+        let page: Page = call
+            .execute(&Request::new(Method::GET, url), crate::paging::read_capped)
+            .await?;
         let value = page.value.into_inner();
         let added = guard.count_new(value.iter().map(|a| a.id.as_deref()));
         out.extend(value);
@@ -243,39 +262,22 @@ pub struct RemovedAssignment {
     pub operation_url: Option<String>,
 }
 
-struct Answer {
-    status: u16,
-    headers: reqwest::header::HeaderMap,
-    body: Vec<u8>,
-}
-
-fn answer(resp: &Response) -> Result<Answer, String> {
-    Ok(Answer {
-        status: resp.status,
-        headers: resp.headers.clone(),
-        body: resp.body.clone(),
-    })
-}
-
-impl Answer {
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers.get(name).and_then(|v| v.to_str().ok())
-    }
-}
-
 /// Delete one registration assignment. With `wait`, poll the long-running delete (Azure-AsyncOperation,
-/// else Location) until it ends or the call's deadline passes.
+/// else Location, else, when ARM gave neither, the assignment itself until it is gone) until it ends or the
+/// call's deadline passes.
 pub async fn remove_assignment(
     client: &Client,
     opts: &CallOptions,
     id: &AssignmentId,
     wait: bool,
 ) -> Result<RemovedAssignment> {
-    let call = Call::new(client, opts, Service::ResourceManager);
+    let call = client.call(&SERVICE, opts)?;
     let mut url = call.endpoint.join(&id.path());
     url.query_pairs_mut()
         .append_pair("api-version", API_VERSION);
-    let first = http::execute(&call, &Request::new(Method::DELETE, url), answer).await?;
+    let first = call
+        .send(&Request::new(Method::DELETE, url.clone()))
+        .await?;
     let done = |status| RemovedAssignment {
         assignment_id: id.to_string(),
         status,
@@ -286,116 +288,70 @@ pub async fn remove_assignment(
         202 => {}
         _ => return Ok(done(RemoveStatus::Deleted)),
     }
-    let (monitor, async_operation) = match (
-        first.header("azure-asyncoperation"),
-        first.header("location"),
-    ) {
-        (Some(a), _) => (a.to_string(), true),
-        (None, Some(l)) => (l.to_string(), false),
-        (None, None) if wait => return wait_until_gone(&call, id, &first).await,
-        (None, None) => return Ok(done(RemoveStatus::Accepted)),
-    };
-    if !wait {
-        return Ok(RemovedAssignment {
+    let monitor = first
+        .header("azure-asyncoperation")
+        .map(|a| (a.to_string(), Monitor::AsyncOperation))
+        .or_else(|| {
+            first
+                .header("location")
+                .map(|l| (l.to_string(), Monitor::Location))
+        });
+    match (monitor, wait) {
+        (Some((monitor, _)), false) => Ok(RemovedAssignment {
             assignment_id: id.to_string(),
             status: RemoveStatus::Accepted,
             operation_url: Some(monitor),
-        });
-    }
-    let monitor_url = call.follow(&monitor)?;
-    let unfinished = || {
-        call.error(
-            ErrorKind::Timeout,
-            format!(
-                "the delete of {id} was accepted but had not finished within the call's deadline of {} s; poll {monitor}",
-                call.timeout.as_secs_f64()
-            ),
-        )
-    };
-    let mut wait_for = retry_after_or(&first, 0);
-    for polls in 1u32.. {
-        if http::deadline_after(wait_for) > call.deadline {
-            return Err(unfinished());
-        }
-        tokio::time::sleep(wait_for).await;
-        let poll = http::execute(
-            &call,
-            &Request::new(Method::GET, monitor_url.clone()),
-            answer,
-        )
-        .await
-        // The deadline passing inside a poll still leaves the delete running: say where to poll it.
-        .map_err(|e| {
-            if e.kind == ErrorKind::Timeout {
-                unfinished()
-            } else {
-                e
-            }
-        })?;
-        if async_operation {
-            match lro_status(&poll.body) {
-                LroStatus::Succeeded => return Ok(done(RemoveStatus::Deleted)),
-                LroStatus::Ended {
-                    status,
-                    code,
-                    message,
-                } => {
-                    let mut e = call.error(
-                        ErrorKind::ServerError,
-                        format!("the delete of {id} ended {status}: {message}"),
-                    );
-                    e.code = code;
-                    return Err(e);
+        }),
+        (None, false) => Ok(done(RemoveStatus::Accepted)),
+        (Some((monitor, kind)), true) => {
+            let monitor_url = call.follow(&monitor)?;
+            let what = format!("the delete of {id} (poll {monitor})");
+            lro::poll(&call, monitor_url, &first.headers, &what, |answer| {
+                let resp = answer?;
+                match kind {
+                    Monitor::Location if resp.status == 202 => Ok(Step::Running),
+                    Monitor::Location => Ok(Step::Done(done(RemoveStatus::Deleted))),
+                    Monitor::AsyncOperation => match lro_status(&resp.body) {
+                        LroStatus::Succeeded => Ok(Step::Done(done(RemoveStatus::Deleted))),
+                        LroStatus::Running => Ok(Step::Running),
+                        LroStatus::Ended {
+                            status,
+                            code,
+                            message,
+                        } => {
+                            let mut e = call.error(
+                                ErrorKind::ServerError,
+                                format!("the delete of {id} ended {status}: {message}"),
+                            );
+                            e.code = code;
+                            Err(e)
+                        }
+                    },
                 }
-                LroStatus::Running => {}
-            }
-        } else if poll.status != 202 {
-            return Ok(done(RemoveStatus::Deleted));
+            })
+            .await
         }
-        wait_for = retry_after_or(&poll, polls);
+        // ARM accepted the delete without a URL to poll: read the assignment until ARM says it is gone.
+        (None, true) => {
+            let what = format!(
+                "the delete of {id} (with no operation to poll; read the assignment again later)"
+            );
+            lro::poll(&call, url, &first.headers, &what, |answer| match answer {
+                Ok(_) => Ok(Step::Running),
+                Err(e) if e.kind == ErrorKind::NotFound => {
+                    Ok(Step::Done(done(RemoveStatus::Deleted)))
+                }
+                Err(e) => Err(e),
+            })
+            .await
+        }
     }
-    unreachable!("the poll loop only ends by returning")
 }
 
-/// A delete ARM accepted without a URL to poll: read the assignment until ARM says it is gone (404), or the
-/// call's deadline passes.
-async fn wait_until_gone(
-    call: &Call<'_>,
-    id: &AssignmentId,
-    accepted: &Answer,
-) -> Result<RemovedAssignment> {
-    let mut url = call.endpoint.join(&id.path());
-    url.query_pairs_mut()
-        .append_pair("api-version", API_VERSION);
-    let unfinished = || {
-        call.error(
-            ErrorKind::Timeout,
-            format!(
-                "the delete of {id} was accepted (with no operation to poll) but the assignment was still there at the call's deadline of {} s; read it again later",
-                call.timeout.as_secs_f64()
-            ),
-        )
-    };
-    let mut wait_for = retry_after_or(accepted, 0);
-    for polls in 1u32.. {
-        if http::deadline_after(wait_for) > call.deadline {
-            return Err(unfinished());
-        }
-        tokio::time::sleep(wait_for).await;
-        match http::execute(call, &Request::new(Method::GET, url.clone()), answer).await {
-            Ok(still) => wait_for = retry_after_or(&still, polls),
-            Err(e) if e.kind == ErrorKind::NotFound => {
-                return Ok(RemovedAssignment {
-                    assignment_id: id.to_string(),
-                    status: RemoveStatus::Deleted,
-                    operation_url: None,
-                })
-            }
-            Err(e) if e.kind == ErrorKind::Timeout => return Err(unfinished()),
-            Err(e) => return Err(e),
-        }
-    }
-    unreachable!("the poll loop only ends by returning")
+#[derive(Clone, Copy)]
+enum Monitor {
+    AsyncOperation,
+    Location,
 }
 
 /// What an `Azure-AsyncOperation` status body says.
@@ -433,16 +389,6 @@ pub(crate) fn lro_status(body: &[u8]) -> LroStatus {
         code: text("code"),
         message: text("message").unwrap_or_else(|| "no details".into()),
     }
-}
-
-fn retry_after_or(a: &Answer, polls: u32) -> std::time::Duration {
-    let resp = Response {
-        status: a.status,
-        headers: a.headers.clone(),
-        body: Vec::new(),
-        oversized: false,
-    };
-    http::poll_interval(&resp, polls)
 }
 
 #[cfg(test)]

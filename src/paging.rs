@@ -1,8 +1,9 @@
 //! What every paged listing shares so that it always ends and stays small: a page's item cap applied while
 //! it is decoded, and a guard that stops a listing whose links loop or whose pages stop adding anything.
 
+use crate::call::Call;
 use crate::error::{Error, ErrorKind};
-use crate::http::{Call, Response, Unreadable};
+use crate::pipeline::{Response, Unreadable};
 use serde::de::{DeserializeOwned, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer};
 use std::collections::HashSet;
@@ -57,7 +58,7 @@ impl<'de, T: Deserialize<'de>, const N: usize> Deserialize<'de> for CappedVec<T,
     }
 }
 
-/// [`crate::http::execute`]'s reader for a page holding a [`CappedVec`]: a page over its cap is refused at
+/// [`Call::execute`]'s reader for a page holding a [`CappedVec`]: a page over its cap is refused at
 /// once (the same request would get the same page), anything else unreadable is worth a retry.
 pub(crate) fn read_capped<T: DeserializeOwned>(resp: &Response) -> Result<T, Unreadable> {
     serde_json::from_slice(&resp.body).map_err(|e| {
@@ -128,7 +129,7 @@ impl ListingGuard {
     }
 
     /// The error that ends a listing whose pages stopped adding anything.
-    pub fn stuck(&self, call: &Call<'_>, why: String) -> Error {
+    pub fn stuck(&self, call: &Call, why: String) -> Error {
         call.error(
             ErrorKind::ServerError,
             format!(

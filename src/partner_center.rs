@@ -3,12 +3,34 @@
 
 use crate::client::Client;
 use crate::error::Result;
-use crate::http::{self, Call, Request, Service};
 use crate::options::CallOptions;
+use crate::pipeline::{self, Request};
+use crate::service::{Hosted, Service};
 use reqwest::Method;
 use serde::Serialize;
 use serde_json::{json, Value};
 use uuid::Uuid;
+
+/// Partner Center REST. The same host serves the public and US Government clouds; 21Vianet has its own
+/// (the token audience there is its host, as in Microsoft's Partner Center PowerShell module).
+pub static SERVICE: Service = Service {
+    id: "partnerCenter",
+    name: "Partner Center",
+    correlation_header: "MS-CorrelationId",
+    read_error: crate::service_error::by_status,
+    public: Some(Hosted {
+        endpoint: "https://api.partnercenter.microsoft.com",
+        scope: "https://api.partnercenter.microsoft.com/.default",
+    }),
+    us_government: Some(Hosted {
+        endpoint: "https://api.partnercenter.microsoft.com",
+        scope: "https://api.partnercenter.microsoft.com/.default",
+    }),
+    china: Some(Hosted {
+        endpoint: "https://partner.partnercenterapi.microsoftonline.cn",
+        scope: "https://partner.partnercenterapi.microsoftonline.cn/.default",
+    }),
+};
 
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -25,7 +47,7 @@ pub async fn remove_dap_relationship(
     opts: &CallOptions,
     customer_tenant_id: Uuid,
 ) -> Result<RemovedDap> {
-    let call = Call::new(client, opts, Service::PartnerCenter);
+    let call = client.call(&SERVICE, opts)?;
     let url = call.endpoint.join(&format!(
         "/v1/customers/{}",
         customer_tenant_id.hyphenated()
@@ -37,13 +59,14 @@ pub async fn remove_dap_relationship(
         .json(
             &json!({ "AllowDelegatedAccess": false, "attributes": { "objectType": "Customer" } }),
         );
-    let customer = http::execute(&call, &req, |resp| {
-        if resp.body.iter().all(u8::is_ascii_whitespace) {
-            return Ok(None);
-        }
-        http::json::<Value>(resp).map(Some)
-    })
-    .await?;
+    let customer = call
+        .execute(&req, |resp| {
+            if resp.body.iter().all(u8::is_ascii_whitespace) {
+                return Ok(None);
+            }
+            pipeline::json::<Value>(resp).map(Some)
+        })
+        .await?;
     Ok(RemovedDap {
         customer_tenant_id,
         allow_delegated_access: false,

@@ -26,6 +26,13 @@ impl Secret {
     }
 }
 
+/// Hashing is for keys such as a proxy configuration's; the hash itself never leaves the process.
+impl std::hash::Hash for Secret {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.expose().hash(state)
+    }
+}
+
 impl fmt::Debug for Secret {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("Secret(***)")

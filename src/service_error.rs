@@ -5,6 +5,8 @@
 //! ARM and OData `{"error":{"code","message"}}`; the identity platform
 //! `{"error","error_description","error_codes":[...]}`.
 
+use crate::error::{Error, ErrorKind};
+use crate::pipeline::{retry, Response};
 use serde_json::Value;
 
 #[derive(Debug, Default, PartialEq)]
@@ -93,6 +95,47 @@ pub(crate) fn parse(body: &[u8]) -> ServiceError {
         }
     }
     out
+}
+
+/// An error answer as an [`Error`] of kind `kind_of(code, status)`, with the service's code and message, its
+/// request id and `Retry-After`. The message never holds more than the service's own text, shortened.
+pub(crate) fn response_error(
+    service: &str,
+    resp: &Response,
+    kind_of: impl Fn(Option<&str>, u16) -> ErrorKind,
+) -> Error {
+    let parsed = parse(&resp.body);
+    let kind = kind_of(parsed.code.as_deref(), resp.status);
+    let reason = reqwest::StatusCode::from_u16(resp.status)
+        .ok()
+        .and_then(|s| s.canonical_reason())
+        .unwrap_or("");
+    let detail = match parsed.message {
+        Some(m) => m,
+        None if looks_like_html(resp) => "an HTML error page".to_string(),
+        None => "no error details".to_string(),
+    };
+    let mut e = Error::new(
+        kind,
+        format!("{service} answered {} {reason}: {detail}", resp.status),
+    );
+    e.status = Some(resp.status);
+    e.code = parsed.code;
+    e.request_id = resp.request_id();
+    e.retry_after_seconds =
+        retry::retry_after(&resp.headers).map(|d| d.as_secs_f64().ceil() as u64);
+    e
+}
+
+/// The error reader of a service whose kinds follow the HTTP status alone.
+pub(crate) fn by_status(service: &'static str, resp: &Response) -> Error {
+    response_error(service, resp, |_, status| ErrorKind::from_status(status))
+}
+
+fn looks_like_html(resp: &Response) -> bool {
+    resp.header("content-type")
+        .is_some_and(|c| c.contains("html"))
+        || resp.body.iter().take(64).find(|b| !b.is_ascii_whitespace()) == Some(&b'<')
 }
 
 #[cfg(test)]

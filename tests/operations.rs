@@ -380,19 +380,23 @@ fn device_code_declined_is_a_status() {
 
 #[test]
 fn typed_rust_api_without_the_c_abi() {
-    use delegated_admin::{customers, endpoint::BaseUrl, Auth, CallOptions, Client};
+    use delegated_admin::{customers, endpoint::BaseUrl, CallOptions, Client, Secret};
     let emu = start();
     let fx = emu.fixtures();
     let base = BaseUrl::parse("endpoint", emu.url()).unwrap();
-    let opts = CallOptions::new(Auth::ClientCredentials {
-        tenant_id: fx["tenantId"].as_str().unwrap().into(),
-        client_id: fx["clientId"].as_str().unwrap().into(),
-        client_secret: fx["clientSecret"].as_str().unwrap().into(),
-    })
-    .with_endpoint(base.clone())
-    .with_authority(base);
+    let client = Client::builder()
+        .endpoint(base.clone())
+        .authority(base)
+        .client_secret(
+            fx["tenantId"].as_str().unwrap(),
+            fx["clientId"].as_str().unwrap(),
+            Secret::new(fx["clientSecret"].as_str().unwrap()),
+        )
+        .unwrap()
+        .build()
+        .unwrap();
+    let opts = CallOptions::default();
     let rt = tokio::runtime::Runtime::new().unwrap();
-    let client = Client::new().unwrap();
     let list = rt
         .block_on(customers::list(
             &client,

@@ -1009,8 +1009,9 @@ fn a_whole_cleanup_through_the_job_interface_keeps_secrets_out() {
 
 #[test]
 fn debug_strings_of_the_typed_api_never_show_a_secret() {
+    use delegated_admin::credentials::ClientProof;
     use delegated_admin::endpoint::BaseUrl;
-    use delegated_admin::{identity, Auth, CallOptions, Client, Secret};
+    use delegated_admin::{identity, CallOptions, Client, CredentialSpec, Secret};
 
     let emu = secret_emulator();
     let fx = emu.fixtures();
@@ -1018,27 +1019,44 @@ fn debug_strings_of_the_typed_api_never_show_a_secret() {
     let tenant = fx["tenantId"].as_str().unwrap().to_string();
     let client_id = fx["clientId"].as_str().unwrap().to_string();
     let base = BaseUrl::parse("endpoint", emu.url()).unwrap();
+    let client_with = |spec: CredentialSpec| {
+        Client::builder()
+            .endpoint(base.clone())
+            .authority(base.clone())
+            .credential(spec)
+            .build()
+            .unwrap()
+    };
 
-    let cc: Auth = serde_json::from_value(creds(&emu)).unwrap();
-    let rt = Auth::RefreshToken {
+    let cc = CredentialSpec::ClientCredentials {
+        tenant_id: tenant.clone(),
+        client_id: client_id.clone(),
+        proof: ClientProof::Secret(Secret::new(CLIENT_SECRET)),
+    };
+    let rt = CredentialSpec::RefreshToken {
         tenant_id: tenant.clone(),
         client_id: client_id.clone(),
         refresh_token: Secret::new(FAKE_REFRESH),
-        client_secret: Some(Secret::new(CLIENT_SECRET)),
+        proof: Some(ClientProof::Secret(Secret::new(CLIENT_SECRET))),
     };
-    let at = Auth::AccessToken(Secret::from(FAKE_ACCESS));
-    for (name, auth) in [
+    let at = CredentialSpec::AccessToken(Secret::from(FAKE_ACCESS));
+    for (name, spec) in [
         ("client credentials", &cc),
         ("refresh", &rt),
         ("access", &at),
     ] {
-        l.capture(format!("Debug Auth {name}"), format!("{auth:?}"));
-        l.capture(format!("Debug Auth {name} pretty"), format!("{auth:#?}"));
-        let opts = CallOptions::new(auth.clone())
-            .with_endpoint(base.clone())
-            .with_authority(base.clone());
-        l.capture(format!("Debug CallOptions {name}"), format!("{opts:#?}"));
+        l.capture(format!("Debug CredentialSpec {name}"), format!("{spec:?}"));
+        l.capture(
+            format!("Debug CredentialSpec {name} pretty"),
+            format!("{spec:#?}"),
+        );
+        let client = client_with(spec.clone());
+        l.capture(format!("Debug Client {name}"), format!("{client:#?}"));
     }
+    l.capture(
+        "Debug CallOptions",
+        format!("{:#?}", CallOptions::default()),
+    );
     l.capture("Debug Secret", format!("{:?}", Secret::new(WRONG_SECRET)));
     assert_eq!(format!("{:?}", Secret::new(CLIENT_SECRET)), "Secret(***)");
 
@@ -1046,10 +1064,8 @@ fn debug_strings_of_the_typed_api_never_show_a_secret() {
         .enable_all()
         .build()
         .unwrap();
-    let client = Client::new().unwrap();
-    let opts = CallOptions::new(cc.clone())
-        .with_endpoint(base.clone())
-        .with_authority(base.clone());
+    let client = client_with(cc.clone());
+    let opts = CallOptions::default();
     let token = runtime
         .block_on(identity::acquire_token(
             &client,
@@ -1062,7 +1078,7 @@ fn debug_strings_of_the_typed_api_never_show_a_secret() {
     l.capture("Debug Token pretty", format!("{token:#?}"));
     l.capture("Debug Client with a cached token", format!("{client:?}"));
 
-    let no_auth = CallOptions::default().with_authority(base.clone());
+    let no_auth = CallOptions::default();
     let flow = runtime
         .block_on(identity::start_device_code(
             &client,
@@ -1091,14 +1107,15 @@ fn debug_strings_of_the_typed_api_never_show_a_secret() {
     l.capture("Debug DevicePoll", format!("{polled:#?}"));
 
     // Errors: a wrong secret, a bad token, a bad device code.
-    let wrong: Auth = serde_json::from_value(
-        json!({ "tenantId": tenant, "clientId": client_id, "clientSecret": WRONG_SECRET }),
-    )
-    .unwrap();
+    let wrong = client_with(CredentialSpec::ClientCredentials {
+        tenant_id: tenant.clone(),
+        client_id: client_id.clone(),
+        proof: ClientProof::Secret(Secret::new(WRONG_SECRET)),
+    });
     let e = runtime
         .block_on(identity::acquire_token(
-            &client,
-            &CallOptions::new(wrong).with_authority(base.clone()),
+            &wrong,
+            &CallOptions::default(),
             "https://management.azure.com/.default",
         ))
         .unwrap_err();
@@ -1107,8 +1124,8 @@ fn debug_strings_of_the_typed_api_never_show_a_secret() {
     l.capture("Display Error wrong secret", format!("{e}"));
     let e = runtime
         .block_on(delegated_admin::partner_center::remove_dap_relationship(
-            &client,
-            &CallOptions::new(at.clone()).with_endpoint(base.clone()),
+            &client_with(at.clone()),
+            &CallOptions::default(),
             uuid::Uuid::parse_str(fx["inactiveDapCustomerIds"][0].as_str().unwrap()).unwrap(),
         ))
         .unwrap_err();

@@ -26,7 +26,7 @@ pub const DEFAULT_REQUESTS_PER_SECOND: f64 = 8.0;
 /// Enough workers to keep 8 requests a second going at up to half a second of latency each.
 pub const DEFAULT_CONCURRENCY: usize = 4;
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct ApplyOptions {
     /// Removals in flight at once (1..=64).
     pub concurrency: usize,
@@ -40,7 +40,7 @@ pub struct ApplyOptions {
     /// Where and how the removals go when that differs from the listing's (the delegated admin customers
     /// API): Partner Center's own host, or a bearer token for Partner Center's audience.
     pub partner_center_endpoint: Option<crate::endpoint::BaseUrl>,
-    pub partner_center_auth: Option<crate::options::Auth>,
+    pub partner_center_credential: Option<Arc<dyn crate::credentials::TokenCredential>>,
     /// The deadline of the recheck's whole listing (every page); `None` = [`DEFAULT_LISTING_TIMEOUT`]. Each
     /// removal is bounded by the call options' own timeout.
     pub listing_timeout: Option<std::time::Duration>,
@@ -54,7 +54,7 @@ impl Default for ApplyOptions {
             journal: None,
             recheck: true,
             partner_center_endpoint: None,
-            partner_center_auth: None,
+            partner_center_credential: None,
             listing_timeout: None,
         }
     }
@@ -81,6 +81,8 @@ impl ApplyOptions {
 
 /// State the workers share.
 struct Shared {
+    /// The client of the removals (Partner Center; its endpoint and credential may differ from the
+    /// listing's), paced and gated by the batch's throttle.
     client: Client,
     opts: CallOptions,
     journal: Option<Journal>,
@@ -91,7 +93,8 @@ struct Shared {
     requests: AtomicU64,
     secrets: Vec<Secret>,
     throttle: Arc<Throttle>,
-    /// The options of the recheck listing (the removals use `opts`).
+    /// The client and options of the recheck listing.
+    list_client: Client,
     list_opts: CallOptions,
 }
 
@@ -194,7 +197,7 @@ pub async fn apply(
     control: &Arc<JobControl>,
 ) -> Result<Report> {
     options.validate()?;
-    opts.auth()?;
+    client.require_credential()?;
     // The plan is a file a person may have edited: its ids and criteria are checked before anything else,
     // and every candidate is judged again below with those criteria.
     let (criteria, ids) = validate_for_apply(&plan)?;
@@ -224,18 +227,18 @@ pub async fn apply(
             .requests_per_second
             .map_or_else(Throttle::new, Throttle::with_rate),
     );
-    // The recheck lists with `opts` (its whole listing bounded by the listing timeout); the removals go to
-    // Partner Center, possibly elsewhere and as someone else, each bounded by `opts.timeout`.
+    // The recheck lists with the client (its whole listing bounded by the listing timeout); the removals
+    // go to Partner Center, possibly elsewhere and as someone else, each bounded by `opts.timeout`. Both
+    // are paced and gated by one throttle.
+    let list_client = client.with_throttle(throttle.clone());
     let mut list_opts = opts.clone();
-    list_opts.throttle = Some(throttle.clone());
     list_opts.timeout = Some(options.listing_timeout.unwrap_or(DEFAULT_LISTING_TIMEOUT));
-    let mut run_opts = opts.clone();
-    run_opts.throttle = Some(throttle.clone());
+    let mut run_client = list_client.clone();
     if let Some(e) = &options.partner_center_endpoint {
-        run_opts.endpoint = Some(e.clone());
+        run_client = run_client.with_service_endpoint(&partner_center::SERVICE, e.clone());
     }
-    if let Some(a) = &options.partner_center_auth {
-        run_opts.auth = Some(a.clone());
+    if let Some(c) = &options.partner_center_credential {
+        run_client = run_client.with_credential(c.clone());
     }
 
     // The report lists candidates in the plan's order.
@@ -277,22 +280,24 @@ pub async fn apply(
             None,
         );
     }
+    let secrets: Vec<Secret> = run_client
+        .credential()
+        .into_iter()
+        .chain(client.credential())
+        .flat_map(|c| c.secrets())
+        .collect();
     let shared = Arc::new(Shared {
-        client: client.clone(),
-        opts: run_opts,
+        client: run_client,
+        opts: opts.clone(),
         journal,
         control: control.clone(),
         queue: Mutex::new(pending),
         outcomes: Mutex::new(HashMap::new()),
         stop_reason: Mutex::new(None),
         requests: AtomicU64::new(0),
-        secrets: opts
-            .auth
-            .iter()
-            .chain(options.partner_center_auth.iter())
-            .flat_map(|a| a.secrets().into_iter().cloned())
-            .collect(),
+        secrets,
         throttle: throttle.clone(),
+        list_client,
         list_opts,
     });
 
@@ -450,7 +455,7 @@ async fn recheck(shared: &Shared, criteria: &Criteria, state: &JournalState) -> 
     // Only the verdicts of pending candidates are kept: tenant id → (reason, detail).
     let mut verdicts: HashMap<Uuid, (Reason, String)> = HashMap::new();
     customers::for_each_page(
-        &shared.client,
+        &shared.list_client,
         &shared.list_opts,
         &recheck_listing(),
         |page| {
@@ -529,8 +534,7 @@ async fn worker(shared: Arc<Shared>) {
         }
         let Candidate { id, entry } = candidate;
         shared.control.update(|p| p.in_flight += 1);
-        let mut opts = shared.opts.clone();
-        opts.correlation_id = Uuid::new_v4();
+        let opts = shared.opts.with_new_correlation_id();
         shared.requests.fetch_add(1, Ordering::Relaxed);
         let result = tokio::select! {
             r = partner_center::remove_dap_relationship(&shared.client, &opts, id) => Some(r),

@@ -1,10 +1,13 @@
 //! Everything that makes a C call safe: NULL and UTF-8 checks, JSON parsing, the common fields, running the
-//! operation on the shared runtime, catching panics, serialising the envelope, scrubbing secrets.
+//! operation on the shared runtime, catching panics, serialising the envelope, scrubbing secrets. Every line
+//! of it, the scrubbing and the conversion to a C string included, runs inside the panic guard.
 
+use super::context;
 use crate::client::Client;
-use crate::endpoint::BaseUrl;
 use crate::error::{Error, Result};
-use crate::options::{Auth, CallOptions};
+use crate::options::CallOptions;
+use crate::pipeline::logging::RequestLog;
+use crate::pipeline::transport::ProxySetting;
 use crate::secret::Secret;
 use once_cell::sync::Lazy;
 use serde::de::DeserializeOwned;
@@ -13,6 +16,7 @@ use serde_json::{json, Map, Value};
 use std::ffi::{c_char, CStr, CString};
 use std::future::Future;
 use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::Arc;
 use std::time::Duration;
 use uuid::Uuid;
 
@@ -64,25 +68,36 @@ pub(crate) enum Output {
     HoldsTokens,
 }
 
-/// Run one exported operation: `op` gets the shared client, the call options and the remaining fields, and
-/// returns the future to run. Never panics, never returns NULL.
+/// What one request brings besides its own fields: its client (credential, cloud, endpoints, proxy), the
+/// per-call options, and the secrets seen in it.
+pub(crate) struct Common {
+    pub client: Client,
+    pub opts: CallOptions,
+    pub proxy: ProxySetting,
+    pub secrets: Vec<Secret>,
+}
+
+/// Run one exported operation: `op` gets the request's [`Common`] (client, call options, ...) and the
+/// remaining fields, and returns the future to run. Never panics, never returns NULL.
 pub(crate) fn run<Fut>(
     input: *const c_char,
     output: Output,
-    op: impl FnOnce(&'static Client, CallOptions, Fields) -> Result<Fut>,
+    op: impl FnOnce(Common, Fields) -> Result<Fut>,
 ) -> *mut c_char
 where
     Fut: Future,
     Fut::Output: IntoDone,
 {
-    guarded(input, output, |client, opts, fields, _| {
-        let future = op(client, opts, fields)?;
-        if VALIDATE_ONLY.with(std::cell::Cell::get) {
+    guarded(input, output, |common, fields| {
+        let log = common.opts.log.clone();
+        let future = op(common, fields)?;
+        if is_validate_only() {
             // Everything up to the first request was checked; futures are lazy, so dropping it sends nothing.
             drop(future);
             return Ok(Reply::Result(json!({ "validated": true })));
         }
-        let done = runtime()?.block_on(future).into_done();
+        let mut done = runtime()?.block_on(future).into_done();
+        done.trace = log.map(|l| l.take());
         Ok(Reply::Done(done))
     })
 }
@@ -94,6 +109,8 @@ pub(crate) struct Done {
     /// The result, already serialised (large results skip the `Value` tree).
     pub result: Option<String>,
     pub error: Option<Error>,
+    /// The tries sent, when the request asked for a trace.
+    pub trace: Option<Vec<crate::pipeline::logging::LogEntry>>,
 }
 
 impl Done {
@@ -102,24 +119,48 @@ impl Done {
     }
 
     /// The envelope: `{"ok":true,"result",...}`, `{"ok":false,"error",...}`, or `{"ok":false,"error",
-    /// "result",...}` when work was done before the failure.
+    /// "result",...}` when work was done before the failure; `"trace"` when asked.
     pub fn envelope(self, correlation_id: Uuid) -> String {
-        match (self.result, self.error) {
-            (Some(result), None) => ok_envelope(&result, correlation_id),
-            (None, Some(e)) => error_envelope(e, correlation_id).to_string(),
-            (Some(result), Some(e)) => {
-                let e = e.with_correlation_id(correlation_id);
-                let error = serde_json::to_string(&e).unwrap_or_else(|_| "null".into());
-                format!(
-                    "{{\"ok\":false,\"error\":{error},\"result\":{result},\"correlationId\":\"{correlation_id}\"}}"
-                )
-            }
-            (None, None) => error_envelope(
-                Error::internal("an operation ended with neither a result nor an error"),
-                correlation_id,
-            )
-            .to_string(),
+        let trace = self
+            .trace
+            .map(|t| serde_json::to_string(&t).unwrap_or_else(|_| "[]".into()));
+        let error = self.error.map(|e| {
+            let e = e.with_correlation_id(correlation_id);
+            serde_json::to_string(&e).unwrap_or_else(|_| "null".into())
+        });
+        let (ok, result, error) = match (self.result, error) {
+            (Some(result), None) => (true, Some(result), None),
+            (result, Some(error)) => (false, result, Some(error)),
+            (None, None) => (
+                false,
+                None,
+                Some(
+                    serde_json::to_string(
+                        &Error::internal("an operation ended with neither a result nor an error")
+                            .with_correlation_id(correlation_id),
+                    )
+                    .unwrap_or_else(|_| "null".into()),
+                ),
+            ),
+        };
+        let mut out = String::with_capacity(result.as_ref().map_or(0, String::len) + 160);
+        out.push_str(if ok { "{\"ok\":true" } else { "{\"ok\":false" });
+        if let Some(e) = error {
+            out.push_str(",\"error\":");
+            out.push_str(&e);
         }
+        if let Some(r) = result {
+            out.push_str(",\"result\":");
+            out.push_str(&r);
+        }
+        if let Some(t) = trace {
+            out.push_str(",\"trace\":");
+            out.push_str(&t);
+        }
+        out.push_str(",\"correlationId\":\"");
+        out.push_str(&correlation_id.to_string());
+        out.push_str("\"}");
+        out
     }
 }
 
@@ -134,10 +175,12 @@ impl<T: Serialize> IntoDone for Result<T> {
             Ok(text) => Done {
                 result: Some(text),
                 error: None,
+                trace: None,
             },
             Err(e) => Done {
                 result: None,
                 error: Some(e),
+                trace: None,
             },
         }
     }
@@ -155,7 +198,8 @@ thread_local! {
 
 /// Run `f` with the exports of this thread in validate-only mode: every check a call makes before its first
 /// request runs for real, and the call answers `{"validated":true}` instead of sending anything. For fuzzing
-/// the C boundary without a network; not part of the C ABI.
+/// the C boundary without a network; only with the `fuzzing` feature, never in the shipped library.
+#[cfg(feature = "fuzzing")]
 #[doc(hidden)]
 pub fn validate_only<R>(f: impl FnOnce() -> R) -> R {
     struct Reset;
@@ -182,42 +226,49 @@ pub(crate) enum Reply {
     Envelope(String),
 }
 
+/// Returned when even building the error envelope failed (a panic inside the guard's own code).
+const LAST_RESORT: &CStr = c"{\"ok\":false,\"error\":{\"kind\":\"internal\",\"message\":\"the library failed while writing its answer\",\"status\":null,\"code\":null,\"correlationId\":null,\"requestId\":null,\"retryAfterSeconds\":null},\"correlationId\":null}";
+
 /// The guard every export runs in: NULL/UTF-8/JSON checks, common fields, panics caught, secrets scrubbed.
-/// `op` also gets the call's correlation id and the secrets seen in the request.
+/// `op` gets the request's [`Common`] and its remaining fields.
 pub(crate) fn guarded(
     input: *const c_char,
     output: Output,
-    op: impl FnOnce(&'static Client, CallOptions, Fields, &[Secret]) -> Result<Reply>,
+    op: impl FnOnce(Common, Fields) -> Result<Reply>,
 ) -> *mut c_char {
-    let mut correlation_id = Uuid::new_v4();
-    let mut secrets: Vec<Secret> = Vec::new();
-    let outcome = catch_unwind(AssertUnwindSafe(|| -> Result<Reply> {
-        let text = read_input(input)?;
-        let mut map = parse_object(text)?;
-        let opts = take_common(&mut map, &mut correlation_id, &mut secrets)?;
-        let client = Client::shared()?;
-        op(client, opts, Fields(map), &secrets)
+    let answer = catch_unwind(AssertUnwindSafe(|| {
+        let mut correlation_id = Uuid::new_v4();
+        let mut secrets: Vec<Secret> = Vec::new();
+        let outcome = catch_unwind(AssertUnwindSafe(|| -> Result<Reply> {
+            let text = read_input(input)?;
+            let mut map = parse_object(text)?;
+            let common = take_common(&mut map, &mut correlation_id, &mut secrets)?;
+            op(common, Fields(map))
+        }));
+        let (ok, text) = match outcome {
+            Ok(Ok(Reply::Result(result))) => {
+                (true, ok_envelope(&result.to_string(), correlation_id))
+            }
+            Ok(Ok(Reply::Done(done))) => (done.succeeded(), done.envelope(correlation_id)),
+            Ok(Ok(Reply::Envelope(text))) => (true, text),
+            Ok(Err(e)) => (false, error_envelope(e, correlation_id).to_string()),
+            Err(panic) => (
+                false,
+                error_envelope(
+                    Error::internal(format!("the library panicked: {}", panic_text(&panic))),
+                    correlation_id,
+                )
+                .to_string(),
+            ),
+        };
+        let text = if ok && output == Output::HoldsTokens {
+            text
+        } else {
+            crate::secret::scrub_json(text, &secrets)
+        };
+        into_c_string(text)
     }));
-    let (ok, text) = match outcome {
-        Ok(Ok(Reply::Result(result))) => (true, ok_envelope(&result.to_string(), correlation_id)),
-        Ok(Ok(Reply::Done(done))) => (done.succeeded(), done.envelope(correlation_id)),
-        Ok(Ok(Reply::Envelope(text))) => (true, text),
-        Ok(Err(e)) => (false, error_envelope(e, correlation_id).to_string()),
-        Err(panic) => (
-            false,
-            error_envelope(
-                Error::internal(format!("the library panicked: {}", panic_text(&panic))),
-                correlation_id,
-            )
-            .to_string(),
-        ),
-    };
-    let text = if ok && output == Output::HoldsTokens {
-        text
-    } else {
-        crate::secret::scrub_json(text, &secrets)
-    };
-    into_c_string(text)
+    answer.unwrap_or_else(|_| LAST_RESORT.to_owned().into_raw())
 }
 
 /// Serialise a result straight to JSON text: a 100,000-customer plan as a `Value` tree would cost several
@@ -291,34 +342,37 @@ fn type_name(v: &Value) -> &'static str {
     }
 }
 
-/// Take the fields every request shares out of `map` into [`CallOptions`]; remember every secret seen so
-/// that no output can echo it.
+/// Take the fields every request shares out of `map`: the client's (see [`context::take_client`]) and the
+/// call's (`correlationId`, `timeoutSeconds`, `maxRetries`, `trace`); remember every secret seen so that no
+/// output can echo it.
 fn take_common(
     map: &mut Map<String, Value>,
     correlation_id: &mut Uuid,
     secrets: &mut Vec<Secret>,
-) -> Result<CallOptions> {
+) -> Result<Common> {
     // Every secret first, before anything is validated, so that no error can echo one: the known secret
-    // fields, `auth` given as a bare string, and every value in `auth` but the (non-secret) tenant and
-    // client ids, which results legitimately carry.
-    for key in ["deviceCode", "refreshToken", "clientSecret", "accessToken"] {
+    // fields, everything in `auth` and `partnerCenterAuth` but ids, paths and choices, and the proxy's
+    // password.
+    for key in [
+        "deviceCode",
+        "refreshToken",
+        "clientSecret",
+        "accessToken",
+        "code",
+        "codeVerifier",
+    ] {
         if let Some(Value::String(s)) = map.get(key) {
             secrets.push(Secret::new(s.clone()));
         }
     }
     for auth_key in ["auth", "partnerCenterAuth"] {
-        match map.get(auth_key) {
-            Some(Value::String(s)) => secrets.push(Secret::new(s.clone())),
-            Some(Value::Object(a)) => {
-                for (key, value) in a {
-                    if let (false, Value::String(s)) =
-                        (key == "tenantId" || key == "clientId", value)
-                    {
-                        secrets.push(Secret::new(s.clone()));
-                    }
-                }
-            }
-            _ => {}
+        if let Some(v) = map.get(auth_key) {
+            super::auth::collect_secrets(v, secrets);
+        }
+    }
+    if let Some(Value::Object(proxy)) = map.get("proxy") {
+        if let Some(Value::String(p)) = proxy.get("password") {
+            secrets.push(Secret::new(p.clone()));
         }
     }
     // Then the correlation id, so that even an invalid request's error carries the caller's id.
@@ -332,24 +386,6 @@ fn take_common(
         correlation_id: *correlation_id,
         ..CallOptions::default()
     };
-    if let Some(v) = map.remove("auth") {
-        let auth: Auth =
-            serde_json::from_value(v).map_err(|e| Error::invalid(format!("invalid auth: {e}")))?;
-        opts.auth = Some(auth);
-    }
-    if let Some(v) = map.remove("endpoint") {
-        opts.endpoint = Some(BaseUrl::parse("endpoint", string_field("endpoint", &v)?)?);
-    }
-    if let Some(v) = map.remove("authority") {
-        opts.authority = BaseUrl::parse("authority", string_field("authority", &v)?)?;
-    }
-    if let Some(v) = map.remove("tokenScope") {
-        let s = string_field("tokenScope", &v)?.trim();
-        if s.is_empty() {
-            return Err(Error::invalid("tokenScope is empty"));
-        }
-        opts.scope = Some(s.to_string());
-    }
     if let Some(v) = map.remove("timeoutSeconds") {
         let secs = v
             .as_f64()
@@ -366,14 +402,20 @@ fn take_common(
             .as_u64()
             .filter(|n| *n <= 20)
             .ok_or_else(|| Error::invalid("maxRetries must be an integer from 0 to 20"))?;
-        opts.max_retries = n as u32;
+        opts.max_retries = Some(n as u32);
     }
-    Ok(opts)
-}
-
-fn string_field<'v>(name: &str, v: &'v Value) -> Result<&'v str> {
-    v.as_str()
-        .ok_or_else(|| Error::invalid(format!("{name} must be a string, not {}", type_name(v))))
+    match map.remove("trace") {
+        None | Some(Value::Bool(false)) => {}
+        Some(Value::Bool(true)) => opts.log = Some(Arc::new(RequestLog::new(10_000))),
+        Some(_) => return Err(Error::invalid("trace must be a boolean")),
+    }
+    let (client, proxy) = context::take_client(map, secrets)?;
+    Ok(Common {
+        client,
+        opts,
+        proxy,
+        secrets: secrets.clone(),
+    })
 }
 
 fn into_c_string(text: String) -> *mut c_char {
@@ -399,7 +441,7 @@ mod tests {
         let out = run(
             input.as_ptr(),
             Output::Plain,
-            |_, _, _| -> Result<std::future::Ready<Result<()>>> { panic!("boom in an operation") },
+            |_, _| -> Result<std::future::Ready<Result<()>>> { panic!("boom in an operation") },
         );
         let env = envelope(out);
         assert_eq!(env["ok"], false);
@@ -413,7 +455,7 @@ mod tests {
             "9b4bf2ca-f374-4d51-9113-781ca87b8380"
         );
         // A panic inside the async part too.
-        let out = run(c"{}".as_ptr(), Output::Plain, |_, _, _| {
+        let out = run(c"{}".as_ptr(), Output::Plain, |_, _| {
             Ok(async {
                 let v: Vec<u8> = Vec::new();
                 #[allow(clippy::out_of_bounds_indexing, unconditional_panic)]
@@ -430,7 +472,7 @@ mod tests {
         let out = run(
             input.as_ptr(),
             Output::Plain,
-            |_, _, _| -> Result<std::future::Ready<Result<()>>> {
+            |_, _| -> Result<std::future::Ready<Result<()>>> {
                 Err(Error::invalid("the service echoed SUPER-SECRET-VALUE back"))
             },
         );
@@ -440,7 +482,7 @@ mod tests {
         let out = run(
             input.as_ptr(),
             Output::Plain,
-            |_, _, _| -> Result<std::future::Ready<Result<()>>> {
+            |_, _| -> Result<std::future::Ready<Result<()>>> {
                 Err(Error::invalid(
                     "app 9b4bf2ca-f374-4d51-9113-781ca87b8380 in contoso.onmicrosoft.com",
                 ))

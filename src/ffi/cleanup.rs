@@ -1,11 +1,9 @@
 //! The DAP cleanup's JSON inputs, shared by the blocking exports and the job interface.
 
-use super::boundary::{Done, IntoDone};
+use super::boundary::{Common, Done, IntoDone};
 use crate::cleanup::files::{check_outputs, write_json_file, OutputFile};
 use crate::cleanup::{self, ApplyOptions, JobControl, Plan, PlanRequest};
-use crate::client::Client;
 use crate::error::{Error, Result};
-use crate::options::CallOptions;
 use crate::validate;
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
@@ -45,8 +43,8 @@ pub(crate) struct ApplyInput {
     /// Partner Center's host for the removals, when it is not `endpoint` (the customers API's).
     partner_center_endpoint: Option<String>,
     /// Credentials for the removals, when not `auth` (e.g. a bearer token for Partner Center's audience
-    /// while `auth` holds one for the customers API).
-    partner_center_auth: Option<crate::options::Auth>,
+    /// while `auth` holds one for the customers API); the same shapes as `auth`.
+    partner_center_auth: Option<serde_json::Value>,
     /// Return the report without its `outcomes` array (for large tenants, with `reportPath`/`reportCsvPath`).
     #[serde(default)]
     summary_only: bool,
@@ -65,12 +63,12 @@ fn path(p: &Option<String>) -> Option<PathBuf> {
 
 /// Validate a plan request; the returned future lists and plans.
 pub(crate) fn plan(
-    client: &'static Client,
-    opts: CallOptions,
+    c: Common,
     input: PlanInput,
     control: Arc<JobControl>,
 ) -> Result<impl std::future::Future<Output = Result<Plan>>> {
-    opts.auth()?;
+    let Common { client, opts, .. } = c;
+    client.require_credential()?;
     let req = PlanRequest {
         as_of: input.as_of,
         inactive_days: input.inactive_days,
@@ -94,7 +92,7 @@ pub(crate) fn plan(
     }
     let summary_only = input.summary_only;
     Ok(async move {
-        let mut plan = cleanup::plan(client, &opts, &req, &control).await?;
+        let mut plan = cleanup::plan(&client, &opts, &req, &control).await?;
         if let Some(p) = plan_path {
             write_json_file("planPath", &p, &plan)?;
         }
@@ -110,12 +108,17 @@ pub(crate) fn plan(
 /// applies it. A report that cannot be written after the run gives an `io` error envelope that still
 /// carries the report (every outcome is also in the journal).
 pub(crate) fn apply(
-    client: &'static Client,
-    opts: CallOptions,
+    c: Common,
     input: ApplyInput,
     control: Arc<JobControl>,
 ) -> Result<impl std::future::Future<Output = Done>> {
-    opts.auth()?;
+    let Common {
+        client,
+        opts,
+        proxy,
+        mut secrets,
+    } = c;
+    client.require_credential()?;
     let plan_file = path(&input.plan_path);
     let plan = match (input.plan, &plan_file) {
         (Some(p), None) => p,
@@ -161,7 +164,18 @@ pub(crate) fn apply(
             .as_deref()
             .map(|e| crate::endpoint::BaseUrl::parse("partnerCenterEndpoint", e))
             .transpose()?,
-        partner_center_auth: input.partner_center_auth,
+        partner_center_credential: input
+            .partner_center_auth
+            .map(|a| {
+                super::context::other_credential(
+                    "partnerCenterAuth",
+                    a,
+                    &client,
+                    &proxy,
+                    &mut secrets,
+                )
+            })
+            .transpose()?,
         listing_timeout,
     };
     options.validate()?;
@@ -185,12 +199,13 @@ pub(crate) fn apply(
     check_outputs(&outputs, &inputs)?;
     let summary_only = input.summary_only;
     Ok(async move {
-        let mut report = match cleanup::apply(client, &opts, plan, &options, &control).await {
+        let mut report = match cleanup::apply(&client, &opts, plan, &options, &control).await {
             Ok(r) => r,
             Err(e) => {
                 return Done {
                     result: None,
                     error: Some(e),
+                    trace: None,
                 }
             }
         };

@@ -2,9 +2,10 @@
 //! Inputs refuse unknown fields, so a misspelt option is an error, not a silent no-op.
 
 use crate::cloudcockpit::UpdateRelationshipRequest;
+use crate::credentials::Token;
 use crate::customers::{ListCustomersRequest, OrderBy, MAX_TOP};
 use crate::error::{Error, Result};
-use crate::identity::{DeviceCode, DevicePoll, DevicePollStatus, Token};
+use crate::identity::{DeviceCode, DevicePoll, DevicePollStatus};
 use crate::lighthouse::{AssignmentId, Scope};
 use crate::secret::Secret;
 use crate::validate;

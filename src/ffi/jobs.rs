@@ -61,19 +61,31 @@ where
     runtime.spawn(async move {
         // A panic in the work is caught by the task; turn it into an internal error like any export does.
         let outcome = tokio::spawn(work).await;
-        let done = match outcome {
-            Ok(output) => output.into_done(),
-            Err(join) => Done {
-                result: None,
-                error: Some(Error::internal(format!("the job failed: {join}"))),
-            },
-        };
-        let succeeded = done.succeeded();
-        let envelope = crate::secret::scrub_json(done.envelope(correlation_id), &secrets);
-        *job.envelope.lock().unwrap_or_else(|p| p.into_inner()) = Some(Finished {
-            succeeded,
-            envelope,
+        // Settling the job runs under its own panic guard: a job must never stay "running" for ever.
+        let finished = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            let done = match outcome {
+                Ok(output) => output.into_done(),
+                Err(join) => Done {
+                    result: None,
+                    error: Some(Error::internal(format!("the job failed: {join}"))),
+                    trace: None,
+                },
+            };
+            let succeeded = done.succeeded();
+            Finished {
+                succeeded,
+                envelope: crate::secret::scrub_json(done.envelope(correlation_id), &secrets),
+            }
+        }))
+        .unwrap_or_else(|_| Finished {
+            succeeded: false,
+            envelope: super::boundary::error_envelope(
+                Error::internal("the library failed while settling the job"),
+                correlation_id,
+            )
+            .to_string(),
         });
+        *job.envelope.lock().unwrap_or_else(|p| p.into_inner()) = Some(finished);
         job.done.notify_waiters();
     });
     Ok(id)
@@ -202,7 +214,7 @@ pub(crate) fn free(input: JobInput) -> Result<Value> {
 /// progress as the pages arrive. A cancel stops the listing at once and the job ends with a `conflict`
 /// error: a partial list would look like a complete one.
 pub(crate) async fn list_customers(
-    client: &'static crate::client::Client,
+    client: crate::client::Client,
     opts: crate::options::CallOptions,
     req: crate::customers::ListCustomersRequest,
     control: Arc<JobControl>,
@@ -210,7 +222,7 @@ pub(crate) async fn list_customers(
     control.update(|p| p.phase = "listing".into());
     control.event("listing delegated admin customers", None, None);
     let mut customers = Vec::new();
-    let listing = crate::customers::for_each_page(client, &opts, &req, |page| {
+    let listing = crate::customers::for_each_page(&client, &opts, &req, |page| {
         let n = page.len() as u64;
         customers.extend(page);
         control.update(|p| p.customers_listed += n);
@@ -242,7 +254,7 @@ pub(crate) async fn list_customers(
 /// A cancel stops waiting (the delete ARM accepted goes on there) and the job ends with a `conflict` error
 /// that says so.
 pub(crate) async fn remove_lighthouse_assignment(
-    client: &'static crate::client::Client,
+    client: crate::client::Client,
     opts: crate::options::CallOptions,
     id: crate::lighthouse::AssignmentId,
     wait: bool,
@@ -253,7 +265,7 @@ pub(crate) async fn remove_lighthouse_assignment(
         p.total = 1;
     });
     control.event(format!("deleting {id}"), None, None);
-    let removal = crate::lighthouse::remove_assignment(client, &opts, &id, wait);
+    let removal = crate::lighthouse::remove_assignment(&client, &opts, &id, wait);
     let removed = tokio::select! {
         removed = removal => removed?,
         _ = control.cancelled() => {

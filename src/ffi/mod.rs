@@ -5,11 +5,15 @@
 //! and must be freed exactly once with `da_string_free`. Input strings are only read during the call.
 //! Threads: every function may be called from any number of threads at once.
 
+mod auth;
 mod boundary;
 mod cleanup;
+mod context;
 
+#[cfg(feature = "fuzzing")]
 #[doc(hidden)]
 pub use boundary::validate_only;
+pub use context::clear_credentials;
 mod inputs;
 mod jobs;
 
@@ -54,12 +58,12 @@ pub unsafe extern "C" fn da_string_free(s: *mut c_char) {
 /// Returns a JSON envelope the caller frees with `da_string_free`.
 #[no_mangle]
 pub extern "C" fn da_acquire_token(request_json: *const c_char) -> *mut c_char {
-    run(request_json, Output::HoldsTokens, |client, opts, fields| {
+    run(request_json, Output::HoldsTokens, |c, fields| {
         let input: AcquireTokenInput = fields.parse()?;
         let scope = identity::scope_from(input.resource.as_deref(), input.scope.as_deref())?;
-        identity::check_exchangeable(&opts)?;
+        identity::check_exchangeable(&c.client)?;
         Ok(async move {
-            identity::acquire_token(client, &opts, &scope)
+            identity::acquire_token(&c.client, &c.opts, &scope)
                 .await
                 .map(TokenOutput::from)
         })
@@ -75,7 +79,7 @@ pub extern "C" fn da_acquire_token(request_json: *const c_char) -> *mut c_char {
 /// Returns a JSON envelope the caller frees with `da_string_free`.
 #[no_mangle]
 pub extern "C" fn da_start_device_code(request_json: *const c_char) -> *mut c_char {
-    run(request_json, Output::HoldsTokens, |client, opts, fields| {
+    run(request_json, Output::HoldsTokens, |c, fields| {
         let input: StartDeviceCodeInput = fields.parse()?;
         identity::check_device_ids(input.tenant_id.as_deref(), &input.client_id)?;
         let scope = identity::scope_from(input.resource.as_deref(), input.scope.as_deref())?;
@@ -83,7 +87,7 @@ pub extern "C" fn da_start_device_code(request_json: *const c_char) -> *mut c_ch
             .tenant_id
             .unwrap_or_else(|| DEFAULT_DEVICE_TENANT.into());
         Ok(async move {
-            identity::start_device_code(client, &opts, &tenant, &input.client_id, &scope)
+            identity::start_device_code(&c.client, &c.opts, &tenant, &input.client_id, &scope)
                 .await
                 .map(DeviceCodeOutput::from)
         })
@@ -99,7 +103,7 @@ pub extern "C" fn da_start_device_code(request_json: *const c_char) -> *mut c_ch
 /// Returns a JSON envelope the caller frees with `da_string_free`.
 #[no_mangle]
 pub extern "C" fn da_poll_device_code(request_json: *const c_char) -> *mut c_char {
-    run(request_json, Output::HoldsTokens, |client, opts, fields| {
+    run(request_json, Output::HoldsTokens, |c, fields| {
         let input: PollDeviceCodeInput = fields.parse()?;
         identity::check_device_ids(input.tenant_id.as_deref(), &input.client_id)?;
         let tenant = input
@@ -107,8 +111,8 @@ pub extern "C" fn da_poll_device_code(request_json: *const c_char) -> *mut c_cha
             .unwrap_or_else(|| DEFAULT_DEVICE_TENANT.into());
         Ok(async move {
             identity::poll_device_code(
-                client,
-                &opts,
+                &c.client,
+                &c.opts,
                 &tenant,
                 &input.client_id,
                 &input.device_code,
@@ -133,10 +137,11 @@ pub extern "C" fn da_poll_device_code(request_json: *const c_char) -> *mut c_cha
 /// Returns a JSON envelope the caller frees with `da_string_free`.
 #[no_mangle]
 pub extern "C" fn da_list_delegated_admin_customers(request_json: *const c_char) -> *mut c_char {
-    run(request_json, Output::Plain, |client, opts, fields| {
+    run(request_json, Output::Plain, |c, fields| {
         let req: crate::customers::ListCustomersRequest =
             fields.parse::<ListCustomersInput>()?.try_into()?;
-        Ok(async move { crate::customers::list(client, &opts, &req).await })
+        c.client.require_credential()?;
+        Ok(async move { crate::customers::list(&c.client, &c.opts, &req).await })
     })
 }
 
@@ -149,10 +154,13 @@ pub extern "C" fn da_list_delegated_admin_customers(request_json: *const c_char)
 /// Returns a JSON envelope the caller frees with `da_string_free`.
 #[no_mangle]
 pub extern "C" fn da_remove_dap_relationship(request_json: *const c_char) -> *mut c_char {
-    run(request_json, Output::Plain, |client, opts, fields| {
+    run(request_json, Output::Plain, |c, fields| {
         let input: RemoveDapInput = fields.parse()?;
         let id = crate::validate::guid("customerTenantId", &input.customer_tenant_id)?;
-        Ok(async move { crate::partner_center::remove_dap_relationship(client, &opts, id).await })
+        c.client.require_credential()?;
+        Ok(
+            async move { crate::partner_center::remove_dap_relationship(&c.client, &c.opts, id).await },
+        )
     })
 }
 
@@ -167,11 +175,11 @@ pub extern "C" fn da_remove_dap_relationship(request_json: *const c_char) -> *mu
 pub extern "C" fn da_update_delegated_admin_relationship(
     request_json: *const c_char,
 ) -> *mut c_char {
-    run(request_json, Output::Plain, |client, opts, fields| {
+    run(request_json, Output::Plain, |c, fields| {
         let req: crate::cloudcockpit::UpdateRelationshipRequest =
             fields.parse::<UpdateRelationshipInput>()?.try_into()?;
         Ok(async move {
-            crate::cloudcockpit::update_delegated_admin_relationship(client, &opts, &req).await
+            crate::cloudcockpit::update_delegated_admin_relationship(&c.client, &c.opts, &req).await
         })
     })
 }
@@ -186,13 +194,13 @@ pub extern "C" fn da_update_delegated_admin_relationship(
 /// Returns a JSON envelope the caller frees with `da_string_free`.
 #[no_mangle]
 pub extern "C" fn da_list_lighthouse_assignments(request_json: *const c_char) -> *mut c_char {
-    run(request_json, Output::Plain, |client, opts, fields| {
+    run(request_json, Output::Plain, |c, fields| {
         let (scope, include_definition, filter) =
             fields.parse::<ListAssignmentsInput>()?.into_parts()?;
         Ok(async move {
             let assignments = crate::lighthouse::list_assignments(
-                client,
-                &opts,
+                &c.client,
+                &c.opts,
                 &scope,
                 include_definition,
                 filter.as_deref(),
@@ -212,9 +220,10 @@ pub extern "C" fn da_list_lighthouse_assignments(request_json: *const c_char) ->
 /// Returns a JSON envelope the caller frees with `da_string_free`.
 #[no_mangle]
 pub extern "C" fn da_remove_lighthouse_assignment(request_json: *const c_char) -> *mut c_char {
-    run(request_json, Output::Plain, |client, opts, fields| {
+    run(request_json, Output::Plain, |c, fields| {
         let (id, wait) = fields.parse::<RemoveAssignmentInput>()?.into_parts()?;
-        Ok(async move { crate::lighthouse::remove_assignment(client, &opts, &id, wait).await })
+        c.client.require_credential()?;
+        Ok(async move { crate::lighthouse::remove_assignment(&c.client, &c.opts, &id, wait).await })
     })
 }
 
@@ -237,8 +246,8 @@ pub extern "C" fn da_remove_lighthouse_assignment(request_json: *const c_char) -
 /// Returns a JSON envelope the caller frees with `da_string_free`.
 #[no_mangle]
 pub extern "C" fn da_plan_dap_cleanup(request_json: *const c_char) -> *mut c_char {
-    run(request_json, Output::Plain, |client, opts, fields| {
-        cleanup::plan(client, opts, fields.parse()?, Arc::new(JobControl::new()))
+    run(request_json, Output::Plain, |c, fields| {
+        cleanup::plan(c, fields.parse()?, Arc::new(JobControl::new()))
     })
 }
 
@@ -269,8 +278,8 @@ pub extern "C" fn da_plan_dap_cleanup(request_json: *const c_char) -> *mut c_cha
 /// Returns a JSON envelope the caller frees with `da_string_free`.
 #[no_mangle]
 pub extern "C" fn da_apply_dap_cleanup(request_json: *const c_char) -> *mut c_char {
-    run(request_json, Output::Plain, |client, opts, fields| {
-        cleanup::apply(client, opts, fields.parse()?, Arc::new(JobControl::new()))
+    run(request_json, Output::Plain, |c, fields| {
+        cleanup::apply(c, fields.parse()?, Arc::new(JobControl::new()))
     })
 }
 
@@ -295,73 +304,69 @@ const JOB_OPERATIONS: [&str; 4] = [
 /// Returns a JSON envelope the caller frees with `da_string_free`.
 #[no_mangle]
 pub extern "C" fn da_job_start(request_json: *const c_char) -> *mut c_char {
-    guarded(
-        request_json,
-        Output::Plain,
-        |client, opts, fields, secrets| {
-            let (operation, fields) = fields.take_string("operation")?;
-            let control = Arc::new(JobControl::new());
-            let correlation_id = opts.correlation_id;
-            let secrets = secrets.to_vec();
-            let id = match operation.as_str() {
-                "planDapCleanup" => {
-                    let work = cleanup::plan(client, opts, fields.parse()?, control.clone())?;
-                    if boundary::is_validate_only() {
-                        return Ok(Reply::Result(serde_json::json!({ "validated": true })));
-                    }
-                    jobs::spawn("planDapCleanup", control, correlation_id, secrets, work)?
+    guarded(request_json, Output::Plain, |c, fields| {
+        let (operation, fields) = fields.take_string("operation")?;
+        let control = Arc::new(JobControl::new());
+        let correlation_id = c.opts.correlation_id;
+        let secrets = c.secrets.clone();
+        let id = match operation.as_str() {
+            "planDapCleanup" => {
+                let work = cleanup::plan(c, fields.parse()?, control.clone())?;
+                if boundary::is_validate_only() {
+                    return Ok(Reply::Result(serde_json::json!({ "validated": true })));
                 }
-                "applyDapCleanup" => {
-                    let work = cleanup::apply(client, opts, fields.parse()?, control.clone())?;
-                    if boundary::is_validate_only() {
-                        return Ok(Reply::Result(serde_json::json!({ "validated": true })));
-                    }
-                    jobs::spawn("applyDapCleanup", control, correlation_id, secrets, work)?
+                jobs::spawn("planDapCleanup", control, correlation_id, secrets, work)?
+            }
+            "applyDapCleanup" => {
+                let work = cleanup::apply(c, fields.parse()?, control.clone())?;
+                if boundary::is_validate_only() {
+                    return Ok(Reply::Result(serde_json::json!({ "validated": true })));
                 }
-                "listCustomers" => {
-                    opts.auth()?;
-                    let req: crate::customers::ListCustomersRequest =
-                        fields.parse::<ListCustomersInput>()?.try_into()?;
-                    if boundary::is_validate_only() {
-                        return Ok(Reply::Result(serde_json::json!({ "validated": true })));
-                    }
-                    let work = jobs::list_customers(client, opts, req, control.clone());
-                    jobs::spawn("listCustomers", control, correlation_id, secrets, work)?
+                jobs::spawn("applyDapCleanup", control, correlation_id, secrets, work)?
+            }
+            "listCustomers" => {
+                c.client.require_credential()?;
+                let req: crate::customers::ListCustomersRequest =
+                    fields.parse::<ListCustomersInput>()?.try_into()?;
+                if boundary::is_validate_only() {
+                    return Ok(Reply::Result(serde_json::json!({ "validated": true })));
                 }
-                "removeLighthouseAssignment" => {
-                    opts.auth()?;
-                    let (id, wait) = fields.parse::<RemoveAssignmentInput>()?.into_parts()?;
-                    if boundary::is_validate_only() {
-                        return Ok(Reply::Result(serde_json::json!({ "validated": true })));
-                    }
-                    let work =
-                        jobs::remove_lighthouse_assignment(client, opts, id, wait, control.clone());
-                    jobs::spawn(
-                        "removeLighthouseAssignment",
-                        control,
-                        correlation_id,
-                        secrets,
-                        work,
-                    )?
+                let work = jobs::list_customers(c.client, c.opts, req, control.clone());
+                jobs::spawn("listCustomers", control, correlation_id, secrets, work)?
+            }
+            "removeLighthouseAssignment" => {
+                c.client.require_credential()?;
+                let (id, wait) = fields.parse::<RemoveAssignmentInput>()?.into_parts()?;
+                if boundary::is_validate_only() {
+                    return Ok(Reply::Result(serde_json::json!({ "validated": true })));
                 }
-                other => {
-                    return Err(Error::invalid(format!(
-                        "operation `{}` is not one of {}",
-                        crate::validate::printable(other),
-                        JOB_OPERATIONS.join(", ")
-                    )))
-                }
-            };
-            Ok(Reply::Result(serde_json::json!({ "jobId": id })))
-        },
-    )
+                let work =
+                    jobs::remove_lighthouse_assignment(c.client, c.opts, id, wait, control.clone());
+                jobs::spawn(
+                    "removeLighthouseAssignment",
+                    control,
+                    correlation_id,
+                    secrets,
+                    work,
+                )?
+            }
+            other => {
+                return Err(Error::invalid(format!(
+                    "operation `{}` is not one of {}",
+                    crate::validate::printable(other),
+                    JOB_OPERATIONS.join(", ")
+                )))
+            }
+        };
+        Ok(Reply::Result(serde_json::json!({ "jobId": id })))
+    })
 }
 
 fn job_call(
     request_json: *const c_char,
     f: impl FnOnce(jobs::JobInput) -> Result<serde_json::Value>,
 ) -> *mut c_char {
-    guarded(request_json, Output::Plain, |_, _, fields: Fields, _| {
+    guarded(request_json, Output::Plain, |_, fields: Fields| {
         Ok(Reply::Result(f(fields.parse()?)?))
     })
 }
@@ -398,9 +403,12 @@ pub extern "C" fn da_job_cancel(request_json: *const c_char) -> *mut c_char {
 /// Returns a JSON envelope the caller frees with `da_string_free`.
 #[no_mangle]
 pub extern "C" fn da_job_result(request_json: *const c_char) -> *mut c_char {
-    guarded(request_json, Output::Plain, |_, opts, fields, _| {
+    guarded(request_json, Output::Plain, |c, fields| {
         let input: jobs::JobInput = fields.parse()?;
-        Ok(Reply::Envelope(jobs::result(&input, opts.correlation_id)?))
+        Ok(Reply::Envelope(jobs::result(
+            &input,
+            c.opts.correlation_id,
+        )?))
     })
 }
 
