@@ -4,8 +4,11 @@
 //! with the documented error `kind` (or succeeds after retries) within the call's deadline, and a cleanup
 //! loses nothing.
 //!
-//! Time bounds are upper bounds with generous slack for a loaded 2-core CI machine; lower bounds only where
-//! the contract demands a wait (Retry-After, the deadline itself).
+//! These are the end-to-end checks that each fault reaches its documented outcome through the C ABI. How long
+//! each wait is (backoff, Retry-After, per-try timeout, deadline) is tested exactly, on paused time, against
+//! an in-memory transport in `src/pipeline/tests.rs`; here retries use short delays (`retry`) so that the
+//! suite does not sleep, and the few real waits left are the emulator's one-second Retry-After and the
+//! deadlines being tested.
 
 mod common;
 use common::*;
@@ -31,9 +34,14 @@ fn listing_tries(emu: &Emulator) -> Vec<LoggedRequest> {
         .collect()
 }
 
+/// Fast retries: the waits themselves are tested on paused time.
+fn fast_retry() -> Value {
+    json!({ "baseDelaySeconds": 0.02, "maxDelaySeconds": 0.2 })
+}
+
 /// A listing of three customers with `extra` options, timed.
 fn timed_list(emu: &Emulator, extra: Value) -> (Value, Duration) {
-    let mut r = request(emu, json!({ "top": 3 }));
+    let mut r = request(emu, json!({ "top": 3, "retry": fast_retry() }));
     merge(&mut r, extra);
     let started = Instant::now();
     let env = call(da_list_delegated_admin_customers, &r);
@@ -182,7 +190,7 @@ fn a_429_storm_with_retry_after_is_waited_out() {
     assert_eq!(env["ok"], json!(true), "{env}");
     assert!(
         took >= secs(1.9),
-        "two Retry-After: 1 waits were honoured: {took:?}"
+        "two Retry-After: 1 waits were honoured (fast retries never shorten a hint): {took:?}"
     );
     assert!(took < secs(20.0), "{took:?}");
     let tries = listing_tries(&emu);
@@ -194,12 +202,11 @@ fn a_429_storm_with_retry_after_is_waited_out() {
 
     // Longer than the retries: throttled, carrying the service's Retry-After.
     set_faults(&emu, json!({ "throttle": 100, "retryAfter": 1 }));
-    let (env, took) = timed_list(&emu, json!({ "maxRetries": 2, "timeoutSeconds": 20 }));
+    let (env, _) = timed_list(&emu, json!({ "maxRetries": 1, "timeoutSeconds": 20 }));
     let e = &env["error"];
     assert_eq!(e["kind"], "throttled", "{env}");
     assert_eq!(e["status"], 429);
     assert_eq!(e["retryAfterSeconds"], 1, "{env}");
-    assert!(took >= secs(1.9) && took < secs(20.0), "{took:?}");
 
     // A Retry-After longer than what is left of the deadline: no pointless sleep past it; the call ends at
     // once with the service's hint, so the caller can come back later.
@@ -217,8 +224,7 @@ fn a_429_storm_without_retry_after_backs_off() {
     set_faults(&emu, json!({ "throttle": 2, "retryAfter": null }));
     let (env, took) = timed_list(&emu, json!({ "maxRetries": 3, "timeoutSeconds": 20 }));
     assert_eq!(env["ok"], json!(true), "{env}");
-    // Backoff before retries 1 and 2: at least 200 ms + 400 ms (equal jitter of 400 ms · 2^n).
-    assert!(took >= secs(0.55) && took < secs(20.0), "{took:?}");
+    assert!(took < secs(20.0), "{took:?}");
     assert_eq!(listing_tries(&emu).len(), 3);
 
     set_faults(&emu, json!({ "throttle": 100, "retryAfter": null }));
@@ -242,27 +248,26 @@ fn a_429_with_an_http_date_retry_after_is_honoured() {
     let emu = start();
     set_faults(
         &emu,
-        json!({ "throttle": 1, "retryAfter": 2, "retryAfterHttpDate": true }),
+        json!({ "throttle": 1, "retryAfter": 1, "retryAfterHttpDate": true }),
     );
     let (env, took) = timed_list(&emu, json!({ "maxRetries": 2, "timeoutSeconds": 20 }));
     assert_eq!(env["ok"], json!(true), "{env}");
-    // The emulator dates it `retryAfter` + 1 s ahead at one-second resolution: 2 to 3 s of waiting.
-    assert!(took >= secs(1.9), "the date was waited for: {took:?}");
-    assert!(took < secs(20.0), "{took:?}");
+    // The emulator dates it `retryAfter` + 1 s ahead at one-second resolution: at least a second of waiting.
+    assert!(took >= secs(0.9), "the date was waited for: {took:?}");
     assert_eq!(listing_tries(&emu).len(), 2);
 
+    // Longer than the deadline allows: no wait, the date becomes seconds in the error.
     set_faults(
         &emu,
-        json!({ "throttle": 100, "retryAfter": 2, "retryAfterHttpDate": true }),
+        json!({ "throttle": 100, "retryAfter": 30, "retryAfterHttpDate": true }),
     );
-    let (env, took) = timed_list(&emu, json!({ "maxRetries": 1, "timeoutSeconds": 20 }));
+    let (env, _) = timed_list(&emu, json!({ "maxRetries": 1, "timeoutSeconds": 5 }));
     let e = &env["error"];
     assert_eq!(e["kind"], "throttled", "{env}");
     let hint = e["retryAfterSeconds"]
         .as_u64()
         .unwrap_or_else(|| panic!("the date becomes seconds: {env}"));
-    assert!((2..=3).contains(&hint), "{env}");
-    assert!(took >= secs(1.9) && took < secs(20.0), "{took:?}");
+    assert!((30..=31).contains(&hint), "{env}");
 }
 
 #[test]
@@ -281,8 +286,9 @@ fn random_503s_are_absorbed_by_retries_over_many_calls() {
             let customer = customer.clone();
             s.spawn(move || {
                 for i in 0..20 {
-                    // maxRetries 10: eleven 503s in a row at 30% is about 2e-6 per call.
-                    let opts = json!({ "maxRetries": 10, "timeoutSeconds": 30 });
+                    // maxRetries 10: eleven 503s in a row at 30% is about 2e-6 per call; fast retries keep
+                    // the whole series far inside the deadline.
+                    let opts = json!({ "maxRetries": 10, "timeoutSeconds": 30, "retry": fast_retry() });
                     if (t + i) % 2 == 0 {
                         let mut r = request(emu, json!({ "top": 1 }));
                         merge(&mut r, opts);

@@ -57,11 +57,12 @@ fn credential(
     authority: &BaseUrl,
     cloud: &Cloud,
     proxy: &ProxySetting,
+    retry: RetryOptions,
     transport: Arc<dyn Transport>,
 ) -> Result<Arc<dyn TokenCredential>> {
     let key = REGISTRY
         .hasher
-        .hash_one((parsed.fingerprint, authority, cloud, proxy));
+        .hash_one((parsed.fingerprint, authority, cloud, proxy, retry));
     if let Some(c) = REGISTRY
         .credentials
         .lock()
@@ -72,7 +73,7 @@ fn credential(
     }
     let built = parsed
         .spec
-        .build(authority.clone(), cloud, transport, RetryOptions::default())?;
+        .build(authority.clone(), cloud, transport, retry)?;
     let mut map = REGISTRY
         .credentials
         .lock()
@@ -120,11 +121,16 @@ pub(crate) fn take_client(
         None => ProxySetting::FromEnvironment,
         Some(v) => proxy_setting(v)?,
     };
+    let retry = match map.remove("retry") {
+        None => RetryOptions::default(),
+        Some(v) => retry_options(v)?,
+    };
     let transport = transport(&proxy)?;
     let mut builder = Client::builder()
         .cloud(cloud.clone())
         .authority(authority.clone())
-        .transport(transport.clone());
+        .transport(transport.clone())
+        .retry(retry);
     if let Some(v) = map.remove("endpoint") {
         builder = builder.endpoint(BaseUrl::parse("endpoint", string_field("endpoint", &v)?)?);
     }
@@ -156,7 +162,7 @@ pub(crate) fn take_client(
     }
     if let Some(v) = map.remove("auth") {
         let parsed = auth::parse("auth", v, &REGISTRY.hasher)?;
-        let c = credential(parsed, &authority, &cloud, &proxy, transport)?;
+        let c = credential(parsed, &authority, &cloud, &proxy, retry, transport)?;
         secrets.extend(c.secrets());
         builder = builder.credential(CredentialSpec::Ready(c));
     }
@@ -177,10 +183,49 @@ pub(crate) fn other_credential(
         &client.authority(),
         client.cloud(),
         proxy,
+        client.retry(),
         client.transport().clone(),
     )?;
     secrets.extend(c.secrets());
     Ok(c)
+}
+
+/// `retry`: `{"baseDelaySeconds"?, "maxDelaySeconds"?, "tryTimeoutSeconds"?}` (maxRetries stays a field of
+/// its own, per call).
+fn retry_options(v: Value) -> Result<RetryOptions> {
+    let Value::Object(mut m) = v else {
+        return Err(Error::invalid(
+            "retry must be {baseDelaySeconds?, maxDelaySeconds?, tryTimeoutSeconds?}",
+        ));
+    };
+    let mut options = RetryOptions::default();
+    let mut seconds = |name: &str, min: f64, max: f64| -> Result<Option<std::time::Duration>> {
+        match m.remove(name) {
+            None => Ok(None),
+            Some(v) => v
+                .as_f64()
+                .filter(|s| s.is_finite() && *s >= min && *s <= max)
+                .map(|s| Some(std::time::Duration::from_secs_f64(s)))
+                .ok_or_else(|| Error::invalid(format!("retry.{name} must be from {min} to {max} seconds"))),
+        }
+    };
+    if let Some(d) = seconds("baseDelaySeconds", 0.001, 60.0)? {
+        options.base_delay = d;
+    }
+    if let Some(d) = seconds("maxDelaySeconds", 0.001, 3600.0)? {
+        options.max_delay = d;
+    }
+    if let Some(d) = seconds("tryTimeoutSeconds", 0.1, 86_400.0)? {
+        options.try_timeout = d;
+    }
+    if let Some(k) = m.keys().next() {
+        return Err(Error::invalid(format!(
+            "retry has an unknown field `{}` (baseDelaySeconds, maxDelaySeconds, tryTimeoutSeconds)",
+            crate::validate::printable(k)
+        )));
+    }
+    options.validate()?;
+    Ok(options)
 }
 
 fn string_field<'v>(name: &str, v: &'v Value) -> Result<&'v str> {

@@ -398,3 +398,6 @@ pub fn poll_interval(headers: &HeaderMap, polls: u32) -> Duration {
 }
 
 pub const MIN_POLL_INTERVAL: Duration = Duration::from_millis(250);
+
+#[cfg(test)]
+mod tests;

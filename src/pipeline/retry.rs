@@ -7,7 +7,7 @@ use std::sync::atomic::Ordering;
 use std::time::{Duration, SystemTime};
 
 /// How a call retries: after 408, 429, 5xx, a connection failure or a try that took too long.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct RetryOptions {
     /// Retries when the call does not say (`maxRetries`).
     pub max_retries: u32,
