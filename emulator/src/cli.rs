@@ -2,11 +2,11 @@
 
 use std::time::Duration;
 
-use crate::config::Config;
+use crate::config::{Config, MAX_GDAP_PAGE_SIZE};
 
 pub const USAGE: &str = "\
 da-emulator: a loopback emulator of the Microsoft identity platform, Partner Center, the delegated
-admin customers API, CloudCockpit and ARM Lighthouse, all on one port.
+admin customers API, CloudCockpit, ARM Lighthouse and Microsoft Graph's GDAP API, all on one port.
 
 Usage: da-emulator [OPTIONS]
 
@@ -20,11 +20,15 @@ Options (defaults in brackets):
   --rate-limit <N>          service requests admitted per second, 0 = unlimited [0]
   --fail-rate <F>           fraction of service requests answered 503 [0.0]
   --lro-polls <N>           polls a Lighthouse delete stays running [2]
-  --lro-retry-after <S>     Retry-After of the delete's 202 answers [0]
+  --lro-retry-after <S>     Retry-After of the Lighthouse delete's and GDAP operations' 202s [0]
   --token-lifetime <S>      access token lifetime in seconds [3600]
   --device-interval <S>     device code polling interval in seconds [1]
   --arm-page-size <N>       registration assignments per ARM page, 0 = one page [2]
   --subscriptions <N>       Lighthouse-delegated subscriptions [3]
+  --gdap-relationships <N>  Graph GDAP relationships to seed [one per customer]
+  --gdap-page-size <N>      GDAP list items per page without $top, 1..300 [100]
+  --gdap-lro-polls <N>      polls a GDAP Global Administrator removal stays running [2]
+  --gdap-terminate-polls <N>  reads a GDAP termination stays requested [2]
   --client-id <ID>          the client id the identity platform accepts
   --client-secret <SECRET>  the client secret the identity platform accepts
   --tenant-id <GUID>        the partner tenant id
@@ -135,6 +139,18 @@ pub fn parse_args<I: IntoIterator<Item = String>>(args: I) -> Result<Command, St
             "--device-interval" => config.device_interval = number(&flag, v)?,
             "--arm-page-size" => config.arm_page_size = number(&flag, v)?,
             "--subscriptions" => config.subscriptions = number(&flag, v)?,
+            "--gdap-relationships" => config.gdap_relationships = Some(number(&flag, v)?),
+            "--gdap-page-size" => {
+                let size: usize = number(&flag, v)?;
+                if !(1..=MAX_GDAP_PAGE_SIZE).contains(&size) {
+                    return Err(format!(
+                        "{flag}: {size} is not between 1 and {MAX_GDAP_PAGE_SIZE}"
+                    ));
+                }
+                config.gdap_page_size = size;
+            }
+            "--gdap-lro-polls" => config.gdap_lro_polls = number(&flag, v)?,
+            "--gdap-terminate-polls" => config.gdap_terminate_polls = number(&flag, v)?,
             "--client-id" => config.client_id = value,
             "--client-secret" => config.client_secret = value,
             "--tenant-id" => config.partner_tenant_id = value,
@@ -180,6 +196,23 @@ mod tests {
         assert!(run(&["--bogus", "1"]).is_err());
         assert!(run(&["--port"]).is_err());
         assert!(run(&["--fail-rate", "2"]).is_err());
+        let gdap = run(&[
+            "--gdap-relationships",
+            "10000",
+            "--gdap-page-size=300",
+            "--gdap-lro-polls",
+            "0",
+            "--gdap-terminate-polls",
+            "5",
+        ])
+        .unwrap()
+        .config;
+        assert_eq!(gdap.gdap_relationships, Some(10_000));
+        assert_eq!(gdap.gdap_page_size, 300);
+        assert_eq!(gdap.gdap_lro_polls, 0);
+        assert_eq!(gdap.gdap_terminate_polls, 5);
+        assert!(run(&["--gdap-page-size", "301"]).is_err());
+        assert!(run(&["--gdap-page-size", "0"]).is_err());
         assert_eq!(run(&["--help"]).unwrap_err(), "help");
     }
 

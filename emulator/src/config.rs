@@ -31,7 +31,8 @@ pub struct Config {
     pub tenant_domain: String,
     /// How many polls of a Lighthouse delete still see it running; the next poll sees it done.
     pub lro_polls: u32,
-    /// `Retry-After` seconds on the long-running delete's 202 answers.
+    /// `Retry-After` seconds on the 202 answers of long-running operations (the Lighthouse delete, the
+    /// GDAP Global Administrator removal).
     pub lro_retry_after: u64,
     /// Lifetime of issued access tokens, in seconds.
     pub token_lifetime: u64,
@@ -41,6 +42,16 @@ pub struct Config {
     pub arm_page_size: usize,
     /// Number of Azure subscriptions delegated through Lighthouse.
     pub subscriptions: usize,
+    /// Microsoft Graph GDAP relationships to seed; `None` = one per customer.
+    pub gdap_relationships: Option<usize>,
+    /// GDAP list items per page without `$top` (1..=300; larger values are taken as 300).
+    pub gdap_page_size: usize,
+    /// How many polls of a GDAP long-running operation (the Global Administrator removal) still see it
+    /// in progress; the next poll sees it end.
+    pub gdap_lro_polls: u32,
+    /// How many reads of a terminating GDAP relationship (or of its terminate request) still see it
+    /// `terminationRequested`; the next read sees it `terminated`.
+    pub gdap_terminate_polls: u32,
 }
 
 impl Default for Config {
@@ -64,6 +75,10 @@ impl Default for Config {
             device_interval: 1,
             arm_page_size: 2,
             subscriptions: 3,
+            gdap_relationships: None,
+            gdap_page_size: DEFAULT_GDAP_PAGE_SIZE,
+            gdap_lro_polls: 2,
+            gdap_terminate_polls: 2,
         }
     }
 }
@@ -74,6 +89,10 @@ pub const DEFAULT_CLIENT_ID: &str = "00000000-0000-0000-0000-00000000c11e";
 pub const DEFAULT_CLIENT_SECRET: &str = "emulator-client-secret";
 /// Default `partner_tenant_id`.
 pub const DEFAULT_PARTNER_TENANT_ID: &str = "5f0b1c6e-8a3d-4b7e-9c21-0d4e6f8a9b10";
+/// Default `gdap_page_size`.
+pub const DEFAULT_GDAP_PAGE_SIZE: usize = 100;
+/// The largest page Graph's GDAP lists serve (and the largest `$top`).
+pub const MAX_GDAP_PAGE_SIZE: usize = 300;
 /// Default `tenant_domain`.
 pub const DEFAULT_TENANT_DOMAIN: &str = "portal.cloudcockpit.com";
 
@@ -83,5 +102,18 @@ impl Config {
         self.inactive_dap
             .unwrap_or(self.customers * 3 / 10)
             .min(self.customers)
+    }
+
+    /// The number of GDAP relationships actually seeded (none without customers to join them to).
+    pub fn gdap_relationship_count(&self) -> usize {
+        match self.customers {
+            0 => 0,
+            n => self.gdap_relationships.unwrap_or(n),
+        }
+    }
+
+    /// The GDAP page size actually used without `$top`.
+    pub fn gdap_page(&self) -> usize {
+        self.gdap_page_size.clamp(1, MAX_GDAP_PAGE_SIZE)
     }
 }

@@ -129,6 +129,18 @@ impl Emulator {
     pub fn customer(&self, id: &str) -> Option<Value> {
         self.app.customer_json(id)
     }
+
+    /// The current Graph GDAP relationship with this id, like `GET /_emulator/gdap/relationships/{id}`
+    /// (reading it here advances no terminate request).
+    pub fn gdap_relationship(&self, id: &str) -> Option<Value> {
+        self.app.gdap_relationship_json(id)
+    }
+
+    /// A concurrent change to a GDAP relationship, like `POST /_emulator/gdap/relationships/{id}/touch`:
+    /// its ETag moves on. Returns the new ETag, or None when there is no such relationship.
+    pub fn touch_gdap_relationship(&self, id: &str) -> Option<String> {
+        self.app.touch_gdap_relationship(id)
+    }
 }
 
 impl Drop for Emulator {

@@ -1,8 +1,10 @@
-//! A loopback HTTP/1.1 emulator of five Microsoft services on one port, for the delegated-admin
-//! library's tests, benchmarks and demo: the identity platform (v2 token and device code
-//! endpoints), Partner Center (`/v1/customers`), the Partner Customer Delegated Administration API
-//! (`delegatedAdminCustomers` with OData options), CloudCockpit (GDAP relationships) and ARM
-//! (Azure Lighthouse registration assignments, with a long-running delete).
+//! A loopback HTTP/1.1 emulator of six services on one port, for the delegated-admin library's tests,
+//! benchmarks and demo: the identity platform (v2 token and device code endpoints), Partner Center
+//! (`/v1/customers`), the Partner Customer Delegated Administration API (`delegatedAdminCustomers`
+//! with OData options), CloudCockpit (GDAP relationships), ARM (Azure Lighthouse registration
+//! assignments, with a long-running delete) and Microsoft Graph's GDAP API
+//! (`/v1.0/tenantRelationships/...`: relationships with ETags, the long-running Global Administrator
+//! removal, terminate requests, access assignments and delegatedAdminCustomers).
 //!
 //! The state is seeded deterministically from [`Config::seed`]; control endpoints under
 //! `/_emulator/` expose fixtures, a request log, counters and fault injection. See
@@ -13,6 +15,7 @@
 //! println!("{}", emulator.url());
 //! ```
 
+mod base64;
 pub mod cli;
 mod config;
 mod control;

@@ -15,7 +15,7 @@ use crate::config::Config;
 use crate::http::gate::gate;
 use crate::http::record::record;
 use crate::http::service::Service;
-use crate::services::{arm, cloudcockpit, control, customers_api, identity, partner_center};
+use crate::services::{arm, cloudcockpit, control, customers_api, graph, identity, partner_center};
 use crate::state::AppState;
 
 /// Every endpoint. Service routes sit behind the gate; everything but `/_emulator/` is recorded.
@@ -29,6 +29,7 @@ pub fn router(app: Arc<AppState>) -> Router {
         .merge(gated(customers_api::routes(), Service::CustomersApi))
         .merge(gated(cloudcockpit::routes(), Service::CloudCockpit))
         .merge(gated(arm::routes(), Service::Arm))
+        .merge(gated(graph::routes(), Service::Graph))
         .merge(control::routes())
         .fallback(not_found)
         .layer(from_fn_with_state(app.clone(), record))

@@ -86,7 +86,7 @@ fn identity_errors_have_the_aadsts_shape() {
                 ("grant_type", "client_credentials"),
                 ("client_id", id),
                 ("client_secret", secret),
-                ("scope", "https://graph.microsoft.com/.default"),
+                ("scope", "https://outlook.office.com/.default"),
             ],
             400,
             "invalid_scope",

@@ -62,6 +62,13 @@ pub struct Faults {
     pub lro_no_headers: bool,
     /// While set, listed registration assignments carry neither `id` nor `name`.
     pub assignments_without_ids: bool,
+    /// While set, every GDAP long-running operation (the Global Administrator removal) that ends, ends
+    /// `failed` with an error in its `data`, and the relationship keeps its roles.
+    pub gdap_lro_fails: bool,
+    /// The next N PATCHes of an existing GDAP relationship that carry `If-Match` answer 412, as if the
+    /// relationship had changed since it was read (its ETag is bumped, like a concurrent change).
+    #[serde(deserialize_with = "null_as_zero")]
+    pub gdap_precondition_failed: u32,
 }
 
 fn null_as_zero<'de, D: Deserializer<'de>>(d: D) -> Result<u32, D::Error> {

@@ -26,7 +26,7 @@ pub struct LoggedRequest {
     pub status: u16,
     /// `MS-CorrelationId`, `X-Correlation-Id`, `x-ms-correlation-request-id` or `client-request-id`.
     pub correlation_id: Option<String>,
-    /// The request id answered (`MS-RequestId`, `x-ms-request-id` or `X-Request-Id`).
+    /// The request id answered (`MS-RequestId`, `x-ms-request-id`, `X-Request-Id` or `request-id`).
     pub request_id: Option<String>,
     pub x_tenant: Option<String>,
     pub had_authorization: bool,
@@ -51,7 +51,12 @@ const CORRELATION_HEADERS: [&str; 4] = [
     "x-ms-correlation-request-id",
     "client-request-id",
 ];
-const REQUEST_ID_HEADERS: [&str; 3] = ["ms-requestid", "x-ms-request-id", "x-request-id"];
+const REQUEST_ID_HEADERS: [&str; 4] = [
+    "ms-requestid",
+    "x-ms-request-id",
+    "x-request-id",
+    "request-id",
+];
 const SECRET_PARAMETERS: [&str; 8] = [
     "access_token",
     "refresh_token",

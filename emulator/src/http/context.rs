@@ -34,11 +34,17 @@ impl RequestCtx {
             false => None,
         };
         let correlation_id = header(headers, service.correlation_header());
+        let request_id = request_id.unwrap_or_else(fresh);
+        let minted_correlation = match service {
+            // Graph answers a request without `client-request-id` with its own request id there.
+            Service::Graph => request_id.clone(),
+            _ => fresh(),
+        };
         RequestCtx {
             service,
             caller_correlation: correlation_id.is_some(),
-            correlation_id: correlation_id.unwrap_or_else(fresh),
-            request_id: request_id.unwrap_or_else(fresh),
+            correlation_id: correlation_id.unwrap_or(minted_correlation),
+            request_id,
         }
     }
 

@@ -1,5 +1,5 @@
 //! Service errors: handlers and the gate return an [`ApiError`]; the gate renders it in the shape of
-//! the service that answers (Partner Center, CloudCockpit or ARM).
+//! the service that answers (Partner Center, CloudCockpit, ARM or Graph).
 
 use axum::http::header::{CONTENT_TYPE, RETRY_AFTER, WWW_AUTHENTICATE};
 use axum::http::{HeaderName, HeaderValue, StatusCode};
@@ -20,7 +20,7 @@ pub struct PropertyError {
 #[derive(Clone, Debug)]
 pub struct ApiError {
     pub status: StatusCode,
-    /// Partner Center's numeric `code`, CloudCockpit's `type` or ARM's `error.code`.
+    /// Partner Center's numeric `code`, CloudCockpit's `type`, ARM's or Graph's `error.code`.
     pub code: String,
     pub message: String,
     /// CloudCockpit's `errors`.
@@ -85,6 +85,15 @@ impl ApiError {
                 })
             }
             Service::Arm => json!({ "error": { "code": self.code, "message": self.message } }),
+            Service::Graph => json!({ "error": {
+                "code": self.code,
+                "message": self.message,
+                "innerError": {
+                    "date": graph_error_date(),
+                    "request-id": ctx.request_id,
+                    "client-request-id": ctx.correlation_id,
+                },
+            } }),
         };
         let mut response = (self.status, axum::Json(body)).into_response();
         let headers = response.headers_mut();
@@ -104,6 +113,11 @@ impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         (self.status, Extension(self)).into_response()
     }
+}
+
+/// Graph's `innerError.date`: `2022-12-22T08:00:18` (UTC, whole seconds, no offset), as Graph writes it.
+fn graph_error_date() -> String {
+    chrono::Utc::now().format("%Y-%m-%dT%H:%M:%S").to_string()
 }
 
 /// Why a bearer token was refused.
@@ -147,6 +161,17 @@ pub fn unauthorized(service: Service, why: AuthFailure) -> ApiError {
             "ExpiredAuthenticationToken",
             "The access token expiry UTC time is earlier than current UTC time.",
         ),
+        (Service::Graph, AuthFailure::Missing) => {
+            ("InvalidAuthenticationToken", "Access token is empty.")
+        }
+        (Service::Graph, AuthFailure::Invalid) => (
+            "InvalidAuthenticationToken",
+            "CompactToken parsing failed with error code: 80049217",
+        ),
+        (Service::Graph, AuthFailure::Expired) => (
+            "InvalidAuthenticationToken",
+            "Lifetime validation failed, the token is expired.",
+        ),
     };
     let challenge = match why {
         AuthFailure::Missing => "Bearer",
@@ -155,9 +180,19 @@ pub fn unauthorized(service: Service, why: AuthFailure) -> ApiError {
     ApiError::new(StatusCode::UNAUTHORIZED, code, message).with_header(WWW_AUTHENTICATE, challenge)
 }
 
-pub fn forbidden_audience(service: Service) -> ApiError {
+/// A valid token issued for another audience: 403 everywhere but Graph, which answers 401
+/// `InvalidAuthenticationToken` "Access token validation failure. Invalid audience.".
+pub fn wrong_audience(service: Service) -> ApiError {
     let audience = service.audience().uri();
     let (code, message) = match service {
+        Service::Graph => {
+            return ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                "InvalidAuthenticationToken",
+                "Access token validation failure. Invalid audience.",
+            )
+            .with_header(WWW_AUTHENTICATE, "Bearer error=\"invalid_token\"");
+        }
         Service::PartnerCenter | Service::CustomersApi => (
             "800004".to_string(),
             format!("Forbidden: the token was not issued for {audience}"),
@@ -189,6 +224,10 @@ pub fn throttled(service: Service, seconds: Option<u64>, retry_after: Option<Str
             "TooManyRequests",
             format!("The request is being throttled.{wait}"),
         ),
+        Service::Graph => (
+            "TooManyRequests",
+            format!("Too many requests. Please try again later.{wait}"),
+        ),
     };
     let mut error = ApiError::new(StatusCode::TOO_MANY_REQUESTS, code, message);
     error.throttled = true;
@@ -211,6 +250,10 @@ pub fn unavailable(service: Service) -> ApiError {
             "ServiceUnavailable",
             "The service is temporarily unavailable.",
         ),
+        Service::Graph => (
+            "serviceNotAvailable",
+            "The service is not available. Try the request again after a delay.",
+        ),
     };
     ApiError::new(StatusCode::SERVICE_UNAVAILABLE, code, message)
 }
@@ -223,6 +266,7 @@ pub fn server_error(service: Service) -> ApiError {
             "InternalServerError",
             "Encountered internal server error. Please try again.",
         ),
+        Service::Graph => ("generalException", "An unspecified error has occurred."),
     };
     ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, code, message)
 }

@@ -11,9 +11,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 use super::context::RequestCtx;
-use super::errors::{
-    forbidden_audience, throttled, unauthorized, unavailable, ApiError, AuthFailure,
-};
+use super::errors::{throttled, unauthorized, unavailable, wrong_audience, ApiError, AuthFailure};
 use super::fault_response::fault_response;
 use super::service::Service;
 use crate::state::tokens::TokenCheck;
@@ -75,7 +73,7 @@ fn authorize(app: &AppState, service: Service, token: Option<&str>) -> Result<()
     let token = token.ok_or_else(|| unauthorized(service, AuthFailure::Missing))?;
     match lock(&app.tokens).check(token) {
         TokenCheck::Valid(audience) if audience == service.audience() => Ok(()),
-        TokenCheck::Valid(_) => Err(forbidden_audience(service)),
+        TokenCheck::Valid(_) => Err(wrong_audience(service)),
         TokenCheck::Expired => Err(unauthorized(service, AuthFailure::Expired)),
         TokenCheck::Unknown => Err(unauthorized(service, AuthFailure::Invalid)),
     }

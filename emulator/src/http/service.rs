@@ -1,4 +1,4 @@
-//! The four bearer-protected services and what distinguishes them on the wire.
+//! The five bearer-protected services and what distinguishes them on the wire.
 
 use crate::state::tokens::Audience;
 
@@ -12,6 +12,8 @@ pub enum Service {
     CloudCockpit,
     /// Azure Resource Manager, Microsoft.ManagedServices (`/subscriptions/...`).
     Arm,
+    /// Microsoft Graph v1.0, GDAP (`/v1.0/tenantRelationships/...`).
+    Graph,
 }
 
 impl Service {
@@ -21,6 +23,7 @@ impl Service {
             Service::CustomersApi => Audience::CustomersApi,
             Service::CloudCockpit => Audience::CloudCockpit,
             Service::Arm => Audience::Arm,
+            Service::Graph => Audience::Graph,
         }
     }
 
@@ -30,6 +33,7 @@ impl Service {
             Service::PartnerCenter | Service::CustomersApi => "MS-CorrelationId",
             Service::CloudCockpit => "X-Correlation-Id",
             Service::Arm => "x-ms-correlation-request-id",
+            Service::Graph => "client-request-id",
         }
     }
 
@@ -39,11 +43,13 @@ impl Service {
             Service::PartnerCenter | Service::CustomersApi => "MS-RequestId",
             Service::CloudCockpit => "X-Request-Id",
             Service::Arm => "x-ms-request-id",
+            Service::Graph => "request-id",
         }
     }
 
     /// Whether the caller's ids are echoed (Partner Center: a missing `MS-RequestId` is minted, a
-    /// missing `MS-CorrelationId` stays missing) or new ones are minted when absent.
+    /// missing `MS-CorrelationId` stays missing) or new ones are minted when absent (Graph: a missing
+    /// `client-request-id` is answered with the request id).
     pub fn echoes_request_id(self) -> bool {
         matches!(self, Service::PartnerCenter | Service::CustomersApi)
     }

@@ -1,5 +1,5 @@
 //! `$filter` tokens: parentheses, commas, single-quoted strings (`''` is a quote) and words
-//! (names, keywords, numbers, dates, GUIDs).
+//! (names, property paths such as `customer/tenantId`, keywords, numbers, dates, GUIDs).
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Tok {
@@ -30,7 +30,7 @@ impl Token {
 }
 
 fn is_word_char(c: char) -> bool {
-    c.is_alphanumeric() || matches!(c, '_' | '-' | ':' | '.' | '+')
+    c.is_alphanumeric() || matches!(c, '_' | '-' | ':' | '.' | '+' | '/')
 }
 
 pub fn lex(text: &str) -> Result<Vec<Token>, String> {

@@ -2,7 +2,7 @@
 //! `$count` and `$orderBy` (names case-insensitive).
 
 pub mod filter;
-mod lexer;
+pub(crate) mod lexer;
 mod parser;
 
 use crate::http::query::{encode, Params};

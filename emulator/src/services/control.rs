@@ -1,5 +1,6 @@
-//! `/_emulator/...`: fixtures, the request log, counters, faults, token expiry and the device flow
-//! admin. Never delayed, throttled, faulted or authenticated.
+//! `/_emulator/...`: fixtures, the request log, counters, faults, token expiry, the device flow admin,
+//! customers' raw values and GDAP relationships (read, touch). Never delayed, throttled, faulted or
+//! authenticated.
 
 use std::sync::Arc;
 
@@ -30,6 +31,11 @@ pub fn routes() -> Router<Arc<AppState>> {
         .route(
             "/_emulator/customers/{id}",
             get(customer).post(set_customer_raw),
+        )
+        .route("/_emulator/gdap/relationships/{id}", get(gdap_relationship))
+        .route(
+            "/_emulator/gdap/relationships/{id}/touch",
+            post(touch_gdap_relationship),
         )
 }
 
@@ -116,6 +122,36 @@ async fn customer(State(app): State<Arc<AppState>>, Path(id): Path<String>) -> R
             Json(json!({ "error": "no such customer" })),
         )
             .into_response(),
+    }
+}
+
+fn no_relationship() -> Response {
+    (
+        StatusCode::NOT_FOUND,
+        Json(json!({ "error": "no such GDAP relationship" })),
+    )
+        .into_response()
+}
+
+/// The current Graph resource (reading it here advances no request).
+async fn gdap_relationship(State(app): State<Arc<AppState>>, Path(id): Path<String>) -> Response {
+    match app.gdap_relationship_json(&id) {
+        Some(r) => Json(r).into_response(),
+        None => no_relationship(),
+    }
+}
+
+/// A concurrent change: the relationship's ETag moves on. Answers the resource as it now is.
+async fn touch_gdap_relationship(
+    State(app): State<Arc<AppState>>,
+    Path(id): Path<String>,
+) -> Response {
+    if app.touch_gdap_relationship(&id).is_none() {
+        return no_relationship();
+    }
+    match app.gdap_relationship_json(&id) {
+        Some(r) => Json(r).into_response(),
+        None => no_relationship(),
     }
 }
 

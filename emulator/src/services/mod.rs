@@ -4,5 +4,6 @@ pub mod arm;
 pub mod cloudcockpit;
 pub mod control;
 pub mod customers_api;
+pub mod graph;
 pub mod identity;
 pub mod partner_center;

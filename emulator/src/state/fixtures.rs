@@ -1,9 +1,12 @@
 //! `GET /_emulator/fixtures`: what tests need to know about the seeded world (current state).
 
 use serde_json::{json, Value};
+use uuid::Uuid;
 
+use super::gdap::model::{AssignmentStatus, AutoExtend, Status};
+use super::seed::INACTIVE_SAMPLE;
 use super::{lock, read, AppState};
-use crate::timefmt::format_ticks;
+use crate::timefmt::{format_ticks, now_ticks, TICKS_PER_DAY};
 
 pub fn fixtures(app: &AppState) -> Value {
     let relationships: Vec<Value> = read(&app.relationships)
@@ -50,5 +53,69 @@ pub fn fixtures(app: &AppState) -> Value {
         "inactiveDapCustomerIds": app.inactive_sample,
         "relationships": relationships,
         "subscriptions": subscriptions,
+        "gdap": gdap(app),
+    })
+}
+
+/// Graph's GDAP world as it is now: relationship ids by kind (at most [`INACTIVE_SAMPLE`] each, in
+/// seeding order) and the sampled inactive DAP customers (`inactiveDapCustomerIds`) split by whether
+/// they hold an active GDAP relationship now.
+fn gdap(app: &AppState) -> Value {
+    let customers = read(&app.customers);
+    let guard = lock(&app.gdap);
+    let store = &*guard;
+    let now = now_ticks();
+    let ends_within = |i: u32, days: i64| {
+        let r = store.get(i);
+        r.end
+            .is_some_and(|end| end > now && end <= now + days * TICKS_PER_DAY)
+    };
+    let ids = |keep: &dyn Fn(u32) -> bool| -> Vec<String> {
+        (0..store.len() as u32)
+            .filter(|i| keep(*i))
+            .take(INACTIVE_SAMPLE)
+            .map(|i| store.id_of(i))
+            .collect()
+    };
+    let status = |s: Status| move |i: u32| store.get(i).status == s;
+    let active = status(Status::Active);
+    let used = |i: u32| {
+        store
+            .assignments_of(i)
+            .iter()
+            .any(|a| a.status == AssignmentStatus::Active)
+    };
+    let mut counts = serde_json::Map::new();
+    for i in 0..store.len() as u32 {
+        let name = store.get(i).status.name();
+        let n = counts.get(name).and_then(Value::as_u64).unwrap_or(0);
+        counts.insert(name.to_string(), json!(n + 1));
+    }
+    let with_active = store.customers_with_active(customers.len());
+    let (covered, uncovered): (Vec<Uuid>, Vec<Uuid>) = app
+        .inactive_sample
+        .iter()
+        .partition(|id| customers.find(id).is_some_and(|i| with_active[i as usize]));
+    json!({
+        "relationshipCount": store.len(),
+        "statusCounts": counts,
+        "active": ids(&active),
+        "activeGlobalAdmin": ids(&|i| active(i) && store.get(i).holds_global_admin()),
+        "activeEndingWithin30Days": ids(&|i| active(i) && ends_within(i, 30)),
+        "activeEndingWithin60Days": ids(&|i| active(i) && ends_within(i, 60)),
+        "activeAutoExtended": ids(&|i| active(i) && store.get(i).auto_extend == AutoExtend::Days180),
+        "activeAutoExtendable": ids(&|i| {
+            let r = store.get(i);
+            active(i) && !r.holds_global_admin() && r.auto_extend == AutoExtend::Off && r.operation.is_none()
+        }),
+        "activeUnused": ids(&|i| active(i) && !used(i)),
+        "reseller": ids(&|i| store.get(i).reseller.is_some()),
+        "created": ids(&status(Status::Created)),
+        "approvalPending": ids(&status(Status::ApprovalPending)),
+        "expired": ids(&status(Status::Expired)),
+        "terminated": ids(&status(Status::Terminated)),
+        "terminationRequested": ids(&status(Status::TerminationRequested)),
+        "inactiveDapWithActiveGdap": covered,
+        "inactiveDapWithoutActiveGdap": uncovered,
     })
 }

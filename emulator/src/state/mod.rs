@@ -2,6 +2,7 @@
 
 pub mod customers;
 pub mod fixtures;
+pub mod gdap;
 pub mod lighthouse;
 mod names;
 pub mod relationships;
@@ -22,6 +23,7 @@ use crate::control::stats::Stats;
 use crate::rng::SeededRng;
 use crate::timefmt::{now_ticks, Ticks};
 use customers::{CustomerStore, CustomerView, FieldMask};
+use gdap::GdapStore;
 use lighthouse::ArmStore;
 use relationships::RelationshipStore;
 use tokens::TokenStore;
@@ -62,6 +64,8 @@ pub struct AppState {
     pub customers: RwLock<CustomerStore>,
     pub relationships: RwLock<RelationshipStore>,
     pub arm: Mutex<ArmStore>,
+    /// Microsoft Graph's GDAP state. Lock order: `customers` (read) first, then `gdap`.
+    pub gdap: Mutex<GdapStore>,
     pub tokens: Mutex<TokenStore>,
     pub faults: FaultState,
     pub limiter: RateLimiter,
@@ -87,6 +91,7 @@ impl AppState {
                 seeded.assignments,
                 config.lro_polls,
             )),
+            gdap: Mutex::new(GdapStore::new(seeded.gdap, &config)),
             tokens: Mutex::new(TokenStore::new(
                 config.token_lifetime,
                 config.device_interval,
@@ -129,6 +134,25 @@ impl AppState {
             }
             None => false,
         }
+    }
+
+    /// The current Graph GDAP relationship with this id (reading it advances nothing).
+    pub fn gdap_relationship_json(&self, id: &str) -> Option<Value> {
+        let customers = read(&self.customers);
+        let store = lock(&self.gdap);
+        let index = store.find(id)?;
+        Some(Value::Object(gdap::json::relationship(
+            &store, &customers, index,
+        )))
+    }
+
+    /// A change to a Graph GDAP relationship by someone else: its ETag moves on. The new ETag, or None
+    /// when there is no such relationship.
+    pub fn touch_gdap_relationship(&self, id: &str) -> Option<String> {
+        let mut store = lock(&self.gdap);
+        let index = store.find(id)?;
+        store.touch(index, now_ticks());
+        Some(store.etag(index))
     }
 
     /// The current delegatedAdminCustomers resource with this id.

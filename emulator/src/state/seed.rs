@@ -3,6 +3,7 @@
 use uuid::Uuid;
 
 use super::customers::Customer;
+use super::gdap::seed::{seed_gdap, SeededGdap};
 use super::lighthouse::{
     Assignment, AssignmentState, Authorization, Definition, Scope, Subscription,
 };
@@ -39,6 +40,8 @@ pub struct Seeded {
     pub relationships: Vec<Relationship>,
     pub subscriptions: Vec<Subscription>,
     pub assignments: Vec<Assignment>,
+    /// Microsoft Graph's GDAP relationships (drawn from a generator of their own).
+    pub gdap: SeededGdap,
 }
 
 pub fn seed(config: &Config, now: Ticks) -> Seeded {
@@ -53,6 +56,7 @@ pub fn seed(config: &Config, now: Ticks) -> Seeded {
     let provider_instance_id = rng.guid();
     let relationships = seed_relationships(&mut rng, &customers, now);
     let (subscriptions, assignments) = seed_lighthouse(&mut rng, config, &customers, now);
+    let gdap = seed_gdap(config, &customers, |c| is_inactive(c, now), now);
     Seeded {
         customers,
         inactive_sample,
@@ -60,11 +64,12 @@ pub fn seed(config: &Config, now: Ticks) -> Seeded {
         relationships,
         subscriptions,
         assignments,
+        gdap,
     }
 }
 
 /// DAP enabled and no partner sign-in for more than 90 days (or never).
-fn is_inactive(c: &Customer, now: Ticks) -> bool {
+pub fn is_inactive(c: &Customer, now: Ticks) -> bool {
     c.dap_enabled && c.last_sign_in.is_none_or(|t| t < now - 90 * TICKS_PER_DAY)
 }
 

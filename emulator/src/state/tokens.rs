@@ -13,14 +13,16 @@ pub enum Audience {
     CustomersApi,
     CloudCockpit,
     Arm,
+    Graph,
 }
 
 impl Audience {
-    pub const ALL: [Audience; 4] = [
+    pub const ALL: [Audience; 5] = [
         Audience::PartnerCenter,
         Audience::CustomersApi,
         Audience::CloudCockpit,
         Audience::Arm,
+        Audience::Graph,
     ];
 
     pub fn uri(self) -> &'static str {
@@ -29,6 +31,7 @@ impl Audience {
             Audience::CustomersApi => "https://api.partnercustomeradministration.microsoft.com",
             Audience::CloudCockpit => "api://b92a36a4-feb8-4f47-a69c-29a180aa6d0a",
             Audience::Arm => "https://management.azure.com",
+            Audience::Graph => "https://graph.microsoft.com",
         }
     }
 

@@ -13,6 +13,7 @@ pub const PARTNER_CENTER: &str = "https://api.partnercenter.microsoft.com/.defau
 pub const CUSTOMERS_API: &str = "https://api.partnercustomeradministration.microsoft.com/.default";
 pub const CLOUDCOCKPIT: &str = "api://b92a36a4-feb8-4f47-a69c-29a180aa6d0a/.default";
 pub const ARM: &str = "https://management.azure.com/.default";
+pub const GRAPH: &str = "https://graph.microsoft.com/.default";
 pub const CUSTOMERS_PATH: &str = "/CustomerServiceAdminApi/Web/v1/delegatedAdminCustomers";
 
 #[derive(Debug)]

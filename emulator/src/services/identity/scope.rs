@@ -1,11 +1,18 @@
-//! Token scopes: exactly one resource scope (`<resource>/.default` or `<resource>/user_impersonation`)
-//! for a known resource, optionally with `offline_access openid profile`.
+//! Token scopes: one resource, named by one or more resource scopes (`<resource>/.default`,
+//! `<resource>/user_impersonation`, or for Microsoft Graph its GDAP permissions, with or without the
+//! `https://graph.microsoft.com/` prefix), optionally with `offline_access openid profile email`.
 
 use super::error::IdentityError;
 use crate::state::tokens::{Audience, Grant};
 
 const OIDC_SCOPES: [&str; 4] = ["offline_access", "openid", "profile", "email"];
 const PERMISSIONS: [&str; 2] = [".default", "user_impersonation"];
+/// Graph's delegated GDAP permissions. A permission without a resource prefix names a Graph
+/// permission: Graph is the v2 endpoint's default resource.
+const GRAPH_PERMISSIONS: [&str; 2] = [
+    "DelegatedAdminRelationship.Read.All",
+    "DelegatedAdminRelationship.ReadWrite.All",
+];
 
 fn invalid(scope: &str, why: &str) -> IdentityError {
     IdentityError::bad(
@@ -15,28 +22,94 @@ fn invalid(scope: &str, why: &str) -> IdentityError {
     )
 }
 
+fn is_graph_permission(permission: &str) -> bool {
+    GRAPH_PERMISSIONS
+        .iter()
+        .any(|p| p.eq_ignore_ascii_case(permission))
+}
+
+/// The audience one resource scope names.
+fn audience_of(item: &str) -> Option<Audience> {
+    let Some((resource, permission)) = item.rsplit_once('/') else {
+        return is_graph_permission(item).then_some(Audience::Graph);
+    };
+    let audience = Audience::from_uri(resource)?;
+    let known = PERMISSIONS
+        .iter()
+        .any(|p| p.eq_ignore_ascii_case(permission))
+        || (audience == Audience::Graph && is_graph_permission(permission));
+    known.then_some(audience)
+}
+
 pub fn parse_scope(scope: &str) -> Result<Grant, IdentityError> {
     let mut grant: Option<Grant> = None;
     for item in scope.split_whitespace() {
         if OIDC_SCOPES.iter().any(|s| s.eq_ignore_ascii_case(item)) {
             continue;
         }
-        let audience = item
-            .rsplit_once('/')
-            .filter(|(_, permission)| {
-                PERMISSIONS
-                    .iter()
-                    .any(|p| p.eq_ignore_ascii_case(permission))
-            })
-            .and_then(|(resource, _)| Audience::from_uri(resource))
+        let audience = audience_of(item)
             .ok_or_else(|| invalid(scope, "names no resource this emulator knows."))?;
-        if grant.is_some() {
-            return Err(invalid(scope, "requests more than one resource."));
+        match &mut grant {
+            Some(g) if g.audience != audience => {
+                return Err(invalid(scope, "requests more than one resource."))
+            }
+            Some(g) => {
+                g.scope.push(' ');
+                g.scope.push_str(item);
+            }
+            None => {
+                grant = Some(Grant {
+                    audience,
+                    scope: item.to_string(),
+                })
+            }
         }
-        grant = Some(Grant {
-            audience,
-            scope: item.to_string(),
-        });
     }
     grant.ok_or_else(|| invalid(scope, "requests no resource."))
+}
+
+/// The client credentials grant takes `<resource>/.default` for Graph (AADSTS1002012 otherwise).
+pub fn check_app_only(scope: &str, grant: &Grant) -> Result<(), IdentityError> {
+    let named = grant
+        .scope
+        .split_whitespace()
+        .any(|item| !item.to_ascii_lowercase().ends_with("/.default"));
+    if grant.audience == Audience::Graph && named {
+        return Err(IdentityError::bad(
+            "invalid_scope",
+            1002012,
+            format!("The provided value for scope {scope} is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI)."),
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn graph_scopes() {
+        let g = parse_scope("https://graph.microsoft.com/.default").unwrap();
+        assert_eq!(g.audience, Audience::Graph);
+        let g = parse_scope(
+            "DelegatedAdminRelationship.ReadWrite.All https://graph.microsoft.com/DelegatedAdminRelationship.Read.All offline_access",
+        )
+        .unwrap();
+        assert_eq!(g.audience, Audience::Graph);
+        assert_eq!(
+            g.scope,
+            "DelegatedAdminRelationship.ReadWrite.All https://graph.microsoft.com/DelegatedAdminRelationship.Read.All"
+        );
+        assert!(check_app_only("x", &g).is_err());
+        assert!(parse_scope("User.Read").is_err());
+        assert!(
+            parse_scope("https://management.azure.com/DelegatedAdminRelationship.Read.All")
+                .is_err()
+        );
+        assert!(parse_scope(
+            "https://graph.microsoft.com/.default https://management.azure.com/.default"
+        )
+        .is_err());
+    }
 }

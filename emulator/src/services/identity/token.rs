@@ -11,7 +11,7 @@ use serde_json::{json, Value};
 
 use super::check_tenant;
 use super::error::{correlation_id, IdentityError};
-use super::scope::parse_scope;
+use super::scope::{check_app_only, parse_scope};
 use crate::http::query::Params;
 use crate::state::tokens::{DevicePoll, Grant, RefreshError};
 use crate::state::{lock, AppState};
@@ -77,7 +77,9 @@ fn client_credentials(app: &AppState, tenant: &str, form: &Params) -> Result<Val
         )
     })?;
     check_secret(app, client_id, secret)?;
-    let grant = parse_scope(required(form, "scope")?)?;
+    let scope = required(form, "scope")?;
+    let grant = parse_scope(scope)?;
+    check_app_only(scope, &grant)?;
     Ok(answer(app, &grant, None))
 }
 
