@@ -87,6 +87,57 @@ char *da_start_device_code(const char *request_json);
 char *da_poll_device_code(const char *request_json);
 
 /**
+ * Start an interactive browser sign-in (authorization code with PKCE, loopback redirect), for admins whose
+ * Conditional Access blocks the device code flow.
+ *
+ * Request: `{"clientId", "tenantId"? (default "organizations"), "resource" | "scope", "loginHint"?,
+ * "prompt"? ("login"|"select_account"|"consent"|"none"), "waitForBrowserSeconds"? (default 300), "authority"?,
+ * "cloud"?, ...}`.
+ * Result: `{"sessionId","authorizeUrl","redirectUri","expiresOn"}`: open `authorizeUrl` in a browser on this
+ * machine (the redirect comes back to `http://localhost:<port>/`), then call
+ * `da_poll_interactive_sign_in`.
+ *
+ * Returns a JSON envelope the caller frees with `da_string_free`.
+ */
+char *da_start_interactive_sign_in(const char *request_json);
+
+/**
+ * Poll an interactive sign-in.
+ *
+ * Request: `{"sessionId", "waitSeconds"? (wait up to this long for it to end; default 0)}`.
+ * Result: `{"sessionId","status": "pending"|"completed"|"declined"|"expired"|"failed", "token"?: {"accessToken",
+ * "tokenType","expiresOn","expiresIn","scope","refreshToken"}, "reason"? (declined), "error"? (failed)}`. Once
+ * it reports an end, the sign-in is released.
+ *
+ * Returns a JSON envelope the caller frees with `da_string_free`.
+ */
+char *da_poll_interactive_sign_in(const char *request_json);
+
+/**
+ * Cancel an interactive sign-in: its listener closes. Request: `{"sessionId"}`. Result:
+ * `{"sessionId","cancelled":true}`.
+ *
+ * Returns a JSON envelope the caller frees with `da_string_free`.
+ */
+char *da_cancel_interactive_sign_in(const char *request_json);
+
+/**
+ * Check a credential: for each service (of the cloud), whether a token can be had, its audience, expiry,
+ * whether it is a user's and carries MFA (`amr`; unknown for an app-only token), and a cheap read of the
+ * service. No token is ever returned.
+ *
+ * Request: `{"auth", "cloud"?, "endpoint"?/"endpoints"?, "services"?: ["customerAdmin"|"partnerCenter"|
+ * "cloudCockpit"|"resourceManager"|"graph"], ...}`.
+ * Result: `{"credential","cloud","ready","warnings":[...],"services":[{"service","name","endpoint","scope",
+ * "token": null | {"audience","expiresOn","identity": "app"|"user"|"unknown","mfa": true|false|null,"mfaNote",
+ * "tenantId","appId","permissions"},"tokenError","probe": null | {"request","reachable","ok","status","error"},
+ * "ready"}]}`.
+ *
+ * Returns a JSON envelope the caller frees with `da_string_free`.
+ */
+char *da_check_readiness(const char *request_json);
+
+/**
  * List delegated admin customers (Partner Customer Delegated Administration API).
  *
  * Request: `{"auth", "endpoint"?, "select"?: [fields], "filter"?: OData, "orderBy"?: "field [asc|desc]"

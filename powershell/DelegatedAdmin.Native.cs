@@ -80,6 +80,18 @@ namespace DelegatedAdmin.Interop
         internal static extern IntPtr da_job_free(byte[] requestJson);
 
         [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern IntPtr da_start_interactive_sign_in(byte[] requestJson);
+
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern IntPtr da_poll_interactive_sign_in(byte[] requestJson);
+
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern IntPtr da_cancel_interactive_sign_in(byte[] requestJson);
+
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern IntPtr da_check_readiness(byte[] requestJson);
+
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern void da_string_free(IntPtr s);
     }
 
@@ -121,7 +133,11 @@ namespace DelegatedAdmin.Interop
                     "da_job_poll",
                     "da_job_cancel",
                     "da_job_result",
-                    "da_job_free"
+                    "da_job_free",
+                    "da_start_interactive_sign_in",
+                    "da_poll_interactive_sign_in",
+                    "da_cancel_interactive_sign_in",
+                    "da_check_readiness"
                 };
             }
         }
@@ -185,6 +201,18 @@ namespace DelegatedAdmin.Interop
         /// <summary>Releases a job (cancelling it if it still runs).</summary>
         public static string JobFree(string requestJson) { return Call(UnsafeNativeMethods.da_job_free, requestJson); }
 
+        /// <summary>Starts an interactive browser sign-in (authorization code with PKCE): returns the URL to open and a session id to poll.</summary>
+        public static string StartInteractiveSignIn(string requestJson) { return Call(UnsafeNativeMethods.da_start_interactive_sign_in, requestJson); }
+
+        /// <summary>Polls an interactive sign-in (optionally waiting "waitSeconds"); its end carries the token.</summary>
+        public static string PollInteractiveSignIn(string requestJson) { return Call(UnsafeNativeMethods.da_poll_interactive_sign_in, requestJson); }
+
+        /// <summary>Cancels an interactive sign-in.</summary>
+        public static string CancelInteractiveSignIn(string requestJson) { return Call(UnsafeNativeMethods.da_cancel_interactive_sign_in, requestJson); }
+
+        /// <summary>Checks a credential against each service: token audience, expiry, MFA, a cheap read; never returns a token.</summary>
+        public static string CheckReadiness(string requestJson) { return Call(UnsafeNativeMethods.da_check_readiness, requestJson); }
+
         /// <summary>UTF-8 bytes of <paramref name="s"/> followed by one NUL; null gives null (a NULL pointer).</summary>
         public static byte[] ToUtf8NulTerminated(string s)
         {
@@ -228,6 +256,10 @@ namespace DelegatedAdmin.Interop
                 case "da_job_cancel": return UnsafeNativeMethods.da_job_cancel;
                 case "da_job_result": return UnsafeNativeMethods.da_job_result;
                 case "da_job_free": return UnsafeNativeMethods.da_job_free;
+                case "da_start_interactive_sign_in": return UnsafeNativeMethods.da_start_interactive_sign_in;
+                case "da_poll_interactive_sign_in": return UnsafeNativeMethods.da_poll_interactive_sign_in;
+                case "da_cancel_interactive_sign_in": return UnsafeNativeMethods.da_cancel_interactive_sign_in;
+                case "da_check_readiness": return UnsafeNativeMethods.da_check_readiness;
                 default:
                     throw new ArgumentException("Unknown native function '" + functionName + "'. Known: " + string.Join(", ", FunctionNames) + ".", "functionName");
             }
@@ -308,7 +340,7 @@ namespace DelegatedAdmin.Interop
             this.serviceMessage = serviceMessage;
         }
 
-        /// <summary>invalid_request, unauthorized, forbidden, not_found, conflict, throttled, server_error, network, timeout or internal.</summary>
+        /// <summary>invalid_request, unauthorized, forbidden, not_found, conflict, throttled, server_error, network, timeout, io or internal.</summary>
         public string Kind { get { return kind; } }
 
         /// <summary>The HTTP status, when a response was received.</summary>

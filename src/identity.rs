@@ -94,7 +94,7 @@ pub(crate) struct DeviceCodeResponse {
 }
 
 /// `scope` with `offline_access` added, so the sign-in yields a refresh token.
-fn with_offline_access(scope: &str) -> String {
+pub(crate) fn with_offline_access(scope: &str) -> String {
     if scope.split_whitespace().any(|s| s == "offline_access") {
         scope.to_string()
     } else {

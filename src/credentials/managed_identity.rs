@@ -173,6 +173,25 @@ impl ManagedIdentity {
     }
 }
 
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn expires_on_in_both_forms() {
+        assert_eq!(expires_on_text("1764352800"), Some(1_764_352_800));
+        assert_eq!(
+            expires_on_text("11/28/2026 06:00:00 PM +00:00"),
+            Some(
+                chrono::DateTime::parse_from_rfc3339("2026-11-28T18:00:00Z")
+                    .unwrap()
+                    .timestamp()
+            )
+        );
+        assert_eq!(expires_on_text("soon"), None);
+    }
+}
+
 fn origin(url: &Url) -> String {
     url.origin().ascii_serialization()
 }
@@ -192,6 +211,18 @@ struct MiToken {
     expires_on: Option<serde_json::Value>,
     #[serde(default)]
     token_type: Option<String>,
+}
+
+/// `expires_on` as the endpoints write it: epoch seconds, or (api-version 2017-09-01) a date such as
+/// `11/28/2026 06:00:00 PM +00:00`.
+fn expires_on_text(text: &str) -> Option<i64> {
+    let t = text.trim();
+    t.parse::<i64>().ok().or_else(|| {
+        chrono::DateTime::parse_from_str(t, "%m/%d/%Y %I:%M:%S %p %:z")
+            .or_else(|_| chrono::DateTime::parse_from_str(t, "%m/%d/%Y %H:%M:%S %:z"))
+            .ok()
+            .map(|d| d.timestamp())
+    })
 }
 
 fn read_mi_token(resp: &pipeline::Response) -> std::result::Result<MiToken, Unreadable> {
@@ -232,7 +263,7 @@ impl TokenSource for ManagedIdentity {
                 None => {
                     let on = match &answer.expires_on {
                         Some(serde_json::Value::Number(n)) => n.as_i64(),
-                        Some(serde_json::Value::String(s)) => s.trim().parse::<i64>().ok(),
+                        Some(serde_json::Value::String(s)) => expires_on_text(s),
                         _ => None,
                     };
                     let left = on.map(|t| t - Utc::now().timestamp()).filter(|l| *l > 0);

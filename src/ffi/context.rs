@@ -206,7 +206,9 @@ fn retry_options(v: Value) -> Result<RetryOptions> {
                 .as_f64()
                 .filter(|s| s.is_finite() && *s >= min && *s <= max)
                 .map(|s| Some(std::time::Duration::from_secs_f64(s)))
-                .ok_or_else(|| Error::invalid(format!("retry.{name} must be from {min} to {max} seconds"))),
+                .ok_or_else(|| {
+                    Error::invalid(format!("retry.{name} must be from {min} to {max} seconds"))
+                }),
         }
     };
     if let Some(d) = seconds("baseDelaySeconds", 0.001, 60.0)? {

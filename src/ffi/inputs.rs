@@ -42,6 +42,27 @@ pub(crate) const DEFAULT_DEVICE_TENANT: &str = "organizations";
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub(crate) struct StartSignInInput {
+    pub client_id: String,
+    pub tenant_id: Option<String>,
+    pub resource: Option<String>,
+    pub scope: Option<String>,
+    pub login_hint: Option<String>,
+    pub prompt: Option<String>,
+    /// How long the sign-in waits for the browser (default 300 s).
+    pub wait_for_browser_seconds: Option<f64>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub(crate) struct ReadinessInput {
+    /// Service ids to check (default every service the cloud has).
+    #[serde(default)]
+    pub services: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub(crate) struct ListCustomersInput {
     #[serde(default)]
     select: Vec<String>,

@@ -16,6 +16,7 @@ pub use boundary::validate_only;
 pub use context::clear_credentials;
 mod inputs;
 mod jobs;
+mod signin;
 
 use crate::cleanup::JobControl;
 use crate::error::{Error, Result};
@@ -121,6 +122,115 @@ pub extern "C" fn da_poll_device_code(request_json: *const c_char) -> *mut c_cha
             .await
             .map(DevicePollOutput::from)
         })
+    })
+}
+
+/// Start an interactive browser sign-in (authorization code with PKCE, loopback redirect), for admins whose
+/// Conditional Access blocks the device code flow.
+///
+/// Request: `{"clientId", "tenantId"? (default "organizations"), "resource" | "scope", "loginHint"?,
+/// "prompt"? ("login"|"select_account"|"consent"|"none"), "waitForBrowserSeconds"? (default 300), "authority"?,
+/// "cloud"?, ...}`.
+/// Result: `{"sessionId","authorizeUrl","redirectUri","expiresOn"}`: open `authorizeUrl` in a browser on this
+/// machine (the redirect comes back to `http://localhost:<port>/`), then call
+/// `da_poll_interactive_sign_in`.
+///
+/// Returns a JSON envelope the caller frees with `da_string_free`.
+#[no_mangle]
+pub extern "C" fn da_start_interactive_sign_in(request_json: *const c_char) -> *mut c_char {
+    run(request_json, Output::Plain, |c, fields| {
+        let input: StartSignInInput = fields.parse()?;
+        identity::check_device_ids(input.tenant_id.as_deref(), &input.client_id)?;
+        let scope = identity::scope_from(input.resource.as_deref(), input.scope.as_deref())?;
+        let wait = input.wait_for_browser_seconds.unwrap_or(300.0);
+        if !(wait.is_finite() && (1.0..=3600.0).contains(&wait)) {
+            return Err(Error::invalid(
+                "waitForBrowserSeconds must be from 1 to 3600",
+            ));
+        }
+        let req = crate::interactive::SignInRequest {
+            tenant: input
+                .tenant_id
+                .unwrap_or_else(|| DEFAULT_DEVICE_TENANT.into()),
+            client_id: input.client_id,
+            scope,
+            login_hint: input.login_hint,
+            prompt: input.prompt,
+            timeout: std::time::Duration::from_secs_f64(wait),
+        };
+        Ok(async move {
+            // The session's listener is a task of the library's runtime: it outlives this call.
+            let session = crate::interactive::start(&c.client, &c.opts, req).await?;
+            let (url, redirect, expires) = (
+                session.authorize_url.clone(),
+                session.redirect_uri.clone(),
+                session.expires_on,
+            );
+            let id = signin::keep(session)?;
+            Ok::<_, Error>(serde_json::json!({
+                "sessionId": id, "authorizeUrl": url, "redirectUri": redirect, "expiresOn": expires,
+            }))
+        })
+    })
+}
+
+/// Poll an interactive sign-in.
+///
+/// Request: `{"sessionId", "waitSeconds"? (wait up to this long for it to end; default 0)}`.
+/// Result: `{"sessionId","status": "pending"|"completed"|"declined"|"expired"|"failed", "token"?: {"accessToken",
+/// "tokenType","expiresOn","expiresIn","scope","refreshToken"}, "reason"? (declined), "error"? (failed)}`. Once
+/// it reports an end, the sign-in is released.
+///
+/// Returns a JSON envelope the caller frees with `da_string_free`.
+#[no_mangle]
+pub extern "C" fn da_poll_interactive_sign_in(request_json: *const c_char) -> *mut c_char {
+    guarded(request_json, Output::HoldsTokens, |_, fields: Fields| {
+        Ok(Reply::Result(signin::poll(fields.parse()?)?))
+    })
+}
+
+/// Cancel an interactive sign-in: its listener closes. Request: `{"sessionId"}`. Result:
+/// `{"sessionId","cancelled":true}`.
+///
+/// Returns a JSON envelope the caller frees with `da_string_free`.
+#[no_mangle]
+pub extern "C" fn da_cancel_interactive_sign_in(request_json: *const c_char) -> *mut c_char {
+    guarded(request_json, Output::Plain, |_, fields: Fields| {
+        Ok(Reply::Result(signin::cancel(fields.parse()?)?))
+    })
+}
+
+/// Check a credential: for each service (of the cloud), whether a token can be had, its audience, expiry,
+/// whether it is a user's and carries MFA (`amr`; unknown for an app-only token), and a cheap read of the
+/// service. No token is ever returned.
+///
+/// Request: `{"auth", "cloud"?, "endpoint"?/"endpoints"?, "services"?: ["customerAdmin"|"partnerCenter"|
+/// "cloudCockpit"|"resourceManager"|"graph"], ...}`.
+/// Result: `{"credential","cloud","ready","warnings":[...],"services":[{"service","name","endpoint","scope",
+/// "token": null | {"audience","expiresOn","identity": "app"|"user"|"unknown","mfa": true|false|null,"mfaNote",
+/// "tenantId","appId","permissions"},"tokenError","probe": null | {"request","reachable","ok","status","error"},
+/// "ready"}]}`.
+///
+/// Returns a JSON envelope the caller frees with `da_string_free`.
+#[no_mangle]
+pub extern "C" fn da_check_readiness(request_json: *const c_char) -> *mut c_char {
+    run(request_json, Output::Plain, |c, fields| {
+        let input: ReadinessInput = fields.parse()?;
+        c.client.require_credential()?;
+        let services = input
+            .services
+            .iter()
+            .map(|id| {
+                crate::service::by_id(id).ok_or_else(|| {
+                    Error::invalid(format!(
+                        "services names `{}`, which is not one of {}",
+                        crate::validate::printable(id),
+                        crate::service::ids()
+                    ))
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        Ok(async move { crate::readiness::check(&c.client, &c.opts, &services).await })
     })
 }
 

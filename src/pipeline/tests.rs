@@ -43,18 +43,21 @@ impl Scripted {
 }
 
 impl Transport for Scripted {
-    fn send<'a>(&'a self, req: &'a Request) -> BoxFuture<'a, std::result::Result<Response, TransportError>> {
+    fn send<'a>(
+        &'a self,
+        req: &'a Request,
+    ) -> BoxFuture<'a, std::result::Result<Response, TransportError>> {
         Box::pin(async move {
-            self.seen.lock().unwrap().push((Instant::now(), req.clone()));
+            self.seen
+                .lock()
+                .unwrap()
+                .push((Instant::now(), req.clone()));
             let next = self.script.lock().unwrap().pop_front();
             match next.unwrap_or(Script::Status(200, vec![], "{}")) {
                 Script::Status(status, headers, body) => {
                     let mut map = HeaderMap::new();
                     for (k, v) in headers {
-                        map.insert(
-                            HeaderName::from_static(k),
-                            HeaderValue::from_static(v),
-                        );
+                        map.insert(HeaderName::from_static(k), HeaderValue::from_static(v));
                     }
                     Ok(Response {
                         status,
@@ -147,7 +150,10 @@ fn context(timeout: Duration) -> Context {
 }
 
 fn get() -> Request {
-    Request::new(Method::GET, Url::parse("https://example.test/things?secret=x").unwrap())
+    Request::new(
+        Method::GET,
+        Url::parse("https://example.test/things?secret=x").unwrap(),
+    )
 }
 
 #[tokio::test(start_paused = true)]
@@ -173,7 +179,14 @@ async fn transient_failures_are_retried_with_growing_backoff_then_succeed() {
     // One correlation id on every try, in the service's header.
     let ids: Vec<_> = sent
         .iter()
-        .map(|(_, r)| r.headers.iter().find(|(n, _)| n == "x-test-correlation").unwrap().1.clone())
+        .map(|(_, r)| {
+            r.headers
+                .iter()
+                .find(|(n, _)| n == "x-test-correlation")
+                .unwrap()
+                .1
+                .clone()
+        })
         .collect();
     assert!(ids.iter().all(|i| *i == ids[0]));
     // The log has every try, with the path and never the query.
@@ -202,7 +215,10 @@ async fn a_wait_past_the_deadline_is_not_slept_the_last_answer_is_the_error() {
     let t = Scripted::new(vec![Script::Status(429, vec![("retry-after", "30")], "")]);
     let ctx = context(Duration::from_secs(10));
     let start = Instant::now();
-    let e = pipeline(t.clone(), None).send(&ctx, &get()).await.unwrap_err();
+    let e = pipeline(t.clone(), None)
+        .send(&ctx, &get())
+        .await
+        .unwrap_err();
     assert_eq!(e.kind, ErrorKind::Throttled);
     assert_eq!(e.retry_after_seconds, Some(30));
     assert_eq!(start.elapsed(), Duration::ZERO, "no pointless sleep");
@@ -213,7 +229,10 @@ async fn a_wait_past_the_deadline_is_not_slept_the_last_answer_is_the_error() {
 async fn retries_are_bounded_and_counted_in_the_message() {
     let t = Scripted::new(vec![Script::Status(503, vec![], ""); 10]);
     let ctx = context(Duration::from_secs(1000));
-    let e = pipeline(t.clone(), None).send(&ctx, &get()).await.unwrap_err();
+    let e = pipeline(t.clone(), None)
+        .send(&ctx, &get())
+        .await
+        .unwrap_err();
     assert_eq!(e.kind, ErrorKind::ServerError);
     assert!(e.message.contains("after 4 retries"), "{}", e.message);
     assert_eq!(t.sent().len(), 5);
@@ -226,7 +245,10 @@ async fn a_hung_try_is_abandoned_at_the_per_try_timeout_and_retried() {
     pipeline(t.clone(), None).send(&ctx, &get()).await.unwrap();
     let sent = t.sent();
     let gap = sent[1].0 - sent[0].0;
-    assert!(gap >= RETRY.try_timeout && gap <= RETRY.try_timeout + RETRY.base_delay, "{gap:?}");
+    assert!(
+        gap >= RETRY.try_timeout && gap <= RETRY.try_timeout + RETRY.base_delay,
+        "{gap:?}"
+    );
 }
 
 #[tokio::test(start_paused = true)]
@@ -234,9 +256,16 @@ async fn the_deadline_bounds_everything_even_a_hung_try() {
     let t = Scripted::new(vec![Script::Hang; 10]);
     let ctx = context(Duration::from_secs(25));
     let start = Instant::now();
-    let e = pipeline(t.clone(), None).send(&ctx, &get()).await.unwrap_err();
+    let e = pipeline(t.clone(), None)
+        .send(&ctx, &get())
+        .await
+        .unwrap_err();
     assert_eq!(e.kind, ErrorKind::Timeout);
-    assert!(start.elapsed() <= Duration::from_secs(25), "{:?}", start.elapsed());
+    assert!(
+        start.elapsed() <= Duration::from_secs(25),
+        "{:?}",
+        start.elapsed()
+    );
     assert!(e.message.contains("25 s"), "{}", e.message);
 }
 
@@ -248,7 +277,10 @@ async fn a_4xx_is_not_retried() {
         r#"{"code":"800002","description":"Invalid request input"}"#,
     )]);
     let ctx = context(Duration::from_secs(100));
-    let e = pipeline(t.clone(), None).send(&ctx, &get()).await.unwrap_err();
+    let e = pipeline(t.clone(), None)
+        .send(&ctx, &get())
+        .await
+        .unwrap_err();
     assert_eq!(e.kind, ErrorKind::InvalidRequest);
     assert_eq!(e.code.as_deref(), Some("800002"));
     assert_eq!(e.correlation_id, Some(ctx.correlation_id));
@@ -263,7 +295,10 @@ async fn a_401_renews_the_token_once_per_call() {
     ]);
     let cred = Arc::new(Counting::default());
     let ctx = context(Duration::from_secs(100));
-    pipeline(t.clone(), Some(cred.clone())).send(&ctx, &get()).await.unwrap();
+    pipeline(t.clone(), Some(cred.clone()))
+        .send(&ctx, &get())
+        .await
+        .unwrap();
     let auth: Vec<String> = t
         .sent()
         .iter()
@@ -283,11 +318,18 @@ async fn a_401_renews_the_token_once_per_call() {
     // A second 401 in the same call is the answer: no loop of refreshes.
     let t = Scripted::new(vec![Script::Status(401, vec![], ""); 5]);
     let ctx = context(Duration::from_secs(100));
-    let e = pipeline(t.clone(), Some(cred.clone())).send(&ctx, &get()).await.unwrap_err();
+    let e = pipeline(t.clone(), Some(cred.clone()))
+        .send(&ctx, &get())
+        .await
+        .unwrap_err();
     assert_eq!(e.kind, ErrorKind::Unauthorized);
     assert_eq!(t.sent().len(), 2);
     // The authorization header is marked sensitive.
-    assert!(t.sent()[0].1.headers.iter().any(|(n, v)| n == "authorization" && v.is_sensitive()));
+    assert!(t.sent()[0]
+        .1
+        .headers
+        .iter()
+        .any(|(n, v)| n == "authorization" && v.is_sensitive()));
 }
 
 #[tokio::test(start_paused = true)]
