@@ -2,10 +2,10 @@
 //! transport), the call's context, and the service's endpoint. What every service module uses to send.
 
 use crate::client::Client;
+use crate::credentials::BearerPolicy;
 use crate::endpoint::{check_transport, BaseUrl};
 use crate::error::{Error, ErrorKind, Result};
 use crate::options::{CallOptions, DEFAULT_TIMEOUT};
-use crate::pipeline::auth::BearerPolicy;
 use crate::pipeline::correlation::CorrelationPolicy;
 use crate::pipeline::logging::LoggingPolicy;
 use crate::pipeline::retry::RetryPolicy;

@@ -2,7 +2,6 @@
 //! credential (with its token cache), the cloud and any endpoint overrides, the retry options, and, for a
 //! batch, a shared throttle. Cheap to clone; derive variants with the `with_*` methods.
 
-use crate::call::Call;
 use crate::cloud::Cloud;
 use crate::credentials::{
     CachedCredential, Certificate, ClientCredentials, ClientProof, ManagedIdentity,
@@ -10,7 +9,6 @@ use crate::credentials::{
 };
 use crate::endpoint::BaseUrl;
 use crate::error::{Error, Result};
-use crate::options::CallOptions;
 use crate::pipeline::retry::RetryOptions;
 use crate::pipeline::transport::{ProxySetting, ReqwestTransport};
 use crate::pipeline::Transport;
@@ -108,11 +106,6 @@ impl Client {
             Some(s) => Ok(s.clone()),
             None => self.inner.cloud.scope(service),
         }
-    }
-
-    /// A call of `service` with `opts`: the endpoint, the scope and the pipeline resolved.
-    pub(crate) fn call(&self, service: &'static Service, opts: &CallOptions) -> Result<Call> {
-        Call::new(self, service, opts)
     }
 
     fn with(&self, change: impl FnOnce(&mut Inner)) -> Client {

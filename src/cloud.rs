@@ -12,7 +12,7 @@
 
 use crate::endpoint::BaseUrl;
 use crate::error::{Error, Result};
-use crate::service::{self, Hosted, Service};
+use crate::service::{Hosted, Service};
 use std::collections::BTreeMap;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -103,32 +103,23 @@ impl Cloud {
         Cloud::Named(CloudName::China)
     }
 
-    /// Explicit hosts; service ids must be known ones.
+    /// Explicit hosts, per service.
     pub fn custom(
         authority: BaseUrl,
-        endpoints: BTreeMap<String, BaseUrl>,
-        scopes: BTreeMap<String, String>,
-    ) -> Result<Cloud> {
-        for id in endpoints.keys().chain(scopes.keys()) {
-            if service::by_id(id).is_none() {
-                return Err(Error::invalid(format!(
-                    "cloud names the service `{}`, which is not one of {}",
-                    crate::validate::printable(id),
-                    service::ids()
-                )));
-            }
-        }
-        Ok(Cloud::Custom(CustomCloud {
+        endpoints: Vec<(&'static Service, BaseUrl)>,
+        scopes: Vec<(&'static Service, String)>,
+    ) -> Cloud {
+        Cloud::Custom(CustomCloud {
             authority,
             endpoints: endpoints
                 .into_iter()
-                .map(|(k, v)| (canonical_id(&k), v))
+                .map(|(s, v)| (s.id.to_string(), v))
                 .collect(),
             scopes: scopes
                 .into_iter()
-                .map(|(k, v)| (canonical_id(&k), v))
+                .map(|(s, v)| (s.id.to_string(), v))
                 .collect(),
-        }))
+        })
     }
 
     fn display(&self) -> &'static str {
@@ -186,10 +177,6 @@ impl Cloud {
             },
         }
     }
-}
-
-fn canonical_id(id: &str) -> String {
-    service::by_id(id).map_or_else(|| id.to_string(), |s| s.id.to_string())
 }
 
 #[cfg(test)]

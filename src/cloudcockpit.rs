@@ -1,6 +1,7 @@
 //! CloudCockpit: update a delegated admin (GDAP) relationship
 //! (`PATCH /v1/Customers/{customerId}/delegated-admin-relationships/{relationshipId}`).
 
+use crate::call::Call;
 use crate::client::Client;
 use crate::error::{Error, Result};
 use crate::options::CallOptions;
@@ -65,7 +66,7 @@ pub async fn update_delegated_admin_relationship(
         )));
     }
     let relationship = validate::path_segment("relationshipId", &req.relationship_id)?;
-    let call = client.call(&SERVICE, opts)?;
+    let call = Call::new(client, &SERVICE, opts)?;
     let url = call.endpoint.join(&format!(
         "/v1/Customers/{}/delegated-admin-relationships/{relationship}",
         req.customer_id.hyphenated()

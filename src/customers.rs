@@ -354,7 +354,7 @@ pub async fn for_each_page(
     mut on_page: impl FnMut(Vec<DelegatedAdminCustomer>),
 ) -> Result<(Option<u64>, Option<String>)> {
     req.validate()?;
-    let call = client.call(&SERVICE, opts)?;
+    let call = Call::new(client, &SERVICE, opts)?;
     let page_size = req.page_size();
     let mut skip = req.skip.unwrap_or(0);
     let mut url = first_page_url(&call, req, page_size, skip);

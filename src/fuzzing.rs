@@ -327,7 +327,7 @@ fn follow(service: &'static Service, link: &str) -> Checked {
         .build()
         .map_err(|e| e.to_string())?;
     let opts = CallOptions::default();
-    let call = client.call(service, &opts).map_err(|e| e.to_string())?;
+    let call = crate::call::Call::new(&client, service, &opts).map_err(|e| e.to_string())?;
     match call.follow(link) {
         Ok(url) if !call.endpoint.same_origin(&url) => Err(format!(
             "link {link:?} was accepted but leads to another origin: {url}"

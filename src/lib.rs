@@ -12,6 +12,7 @@
 //!   serialises the envelope.
 
 mod call;
+pub mod catalog;
 pub mod cleanup;
 pub mod client;
 pub mod cloud;

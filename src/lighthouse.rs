@@ -1,6 +1,7 @@
 //! Azure Lighthouse (ARM `Microsoft.ManagedServices`): list the registration assignments of a subscription
 //! or resource group, and remove one (a long-running delete, polled to the end when asked).
 
+use crate::call::Call;
 use crate::client::Client;
 use crate::error::{Error, ErrorKind, Result};
 use crate::lro::{self, Step};
@@ -204,7 +205,7 @@ pub async fn list_assignments(
     filter: Option<&str>,
 ) -> Result<Vec<RegistrationAssignment>> {
     check_filter(filter)?;
-    let call = client.call(&SERVICE, opts)?;
+    let call = Call::new(client, &SERVICE, opts)?;
     let mut url = call.endpoint.join(&format!("{}/{PROVIDER}", scope.path()));
     {
         let mut q = url.query_pairs_mut();
@@ -271,7 +272,7 @@ pub async fn remove_assignment(
     id: &AssignmentId,
     wait: bool,
 ) -> Result<RemovedAssignment> {
-    let call = client.call(&SERVICE, opts)?;
+    let call = Call::new(client, &SERVICE, opts)?;
     let mut url = call.endpoint.join(&id.path());
     url.query_pairs_mut()
         .append_pair("api-version", API_VERSION);

@@ -16,7 +16,7 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(100);
 /// The deadline of a cleanup's whole listing (every page) when the caller sets none: 100,000 customers are
 /// 334 pages.
 pub const DEFAULT_LISTING_TIMEOUT: Duration = Duration::from_secs(1800);
-pub const DEFAULT_MAX_RETRIES: u32 = 4;
+pub use crate::pipeline::retry::DEFAULT_MAX_RETRIES;
 
 /// Per-call settings. Build with [`CallOptions::default`] (a new correlation id) and adjust the fields.
 #[derive(Debug, Clone)]

@@ -1,6 +1,7 @@
 //! Partner Center REST: remove a DAP relationship (`PATCH /v1/customers/{customer-tenant-id}` with
 //! `AllowDelegatedAccess: false`).
 
+use crate::call::Call;
 use crate::client::Client;
 use crate::error::Result;
 use crate::options::CallOptions;
@@ -47,7 +48,7 @@ pub async fn remove_dap_relationship(
     opts: &CallOptions,
     customer_tenant_id: Uuid,
 ) -> Result<RemovedDap> {
-    let call = client.call(&SERVICE, opts)?;
+    let call = Call::new(client, &SERVICE, opts)?;
     let url = call.endpoint.join(&format!(
         "/v1/customers/{}",
         customer_tenant_id.hyphenated()

@@ -194,7 +194,7 @@ pub async fn check(
 ) -> Result<Readiness> {
     let credential = client.require_credential()?.clone();
     let services: Vec<&'static Service> = if services.is_empty() {
-        crate::service::all().to_vec()
+        crate::catalog::all().to_vec()
     } else {
         services.to_vec()
     };
@@ -237,7 +237,7 @@ pub async fn check(
                     max_retries: Some(opts.max_retries.unwrap_or(1)),
                     ..opts.clone()
                 };
-                let answer = match client.call(service, &call_opts) {
+                let answer = match crate::call::Call::new(client, service, &call_opts) {
                     Ok(call) => call.send(&req).await,
                     Err(e) => Err(e),
                 };

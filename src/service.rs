@@ -26,24 +26,3 @@ pub struct Service {
     pub us_government: Option<Hosted>,
     pub china: Option<Hosted>,
 }
-
-/// Every service, for lookups by id.
-pub fn all() -> [&'static Service; 5] {
-    [
-        &crate::customers::SERVICE,
-        &crate::partner_center::SERVICE,
-        &crate::cloudcockpit::SERVICE,
-        &crate::lighthouse::SERVICE,
-        &crate::gdap::SERVICE,
-    ]
-}
-
-/// The service with this id (`graph`), case-insensitively.
-pub fn by_id(id: &str) -> Option<&'static Service> {
-    all().into_iter().find(|s| s.id.eq_ignore_ascii_case(id))
-}
-
-/// The ids, for messages.
-pub fn ids() -> String {
-    all().iter().map(|s| s.id).collect::<Vec<_>>().join(", ")
-}

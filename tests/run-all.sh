@@ -27,6 +27,7 @@ suite() {
 }
 
 suite "format" cargo fmt --all -- --check
+suite "module graph" python3 scripts/check-module-cycles.py
 suite "build" cargo build --workspace --all-targets
 suite "clippy" cargo clippy --workspace --all-targets --quiet -- -D warnings
 suite "rust tests" cargo test --workspace --no-fail-fast

@@ -133,11 +133,11 @@ pub(crate) fn parse(
             }
             let mut per = Vec::new();
             for (id, t) in tokens {
-                let service = crate::service::by_id(&id).ok_or_else(|| {
+                let service = crate::catalog::by_id(&id).ok_or_else(|| {
                     Error::invalid(format!(
                         "{what}.accessTokens names `{}`, which is not one of {}",
                         crate::validate::printable(&id),
-                        crate::service::ids()
+                        crate::catalog::ids()
                     ))
                 })?;
                 crate::options::check_bearer_token(&t)?;

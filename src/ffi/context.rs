@@ -14,7 +14,7 @@ use crate::pipeline::Transport;
 use crate::secret::Secret;
 use once_cell::sync::Lazy;
 use serde_json::{Map, Value};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::hash::BuildHasher;
 use std::sync::{Arc, Mutex};
 
@@ -141,11 +141,11 @@ pub(crate) fn take_client(
             ));
         };
         for (id, url) in endpoints {
-            let service = crate::service::by_id(&id).ok_or_else(|| {
+            let service = crate::catalog::by_id(&id).ok_or_else(|| {
                 Error::invalid(format!(
                     "endpoints names `{}`, which is not one of {}",
                     crate::validate::printable(&id),
-                    crate::service::ids()
+                    crate::catalog::ids()
                 ))
             })?;
             let what = format!("endpoints.{}", service.id);
@@ -244,8 +244,17 @@ fn custom_cloud(mut custom: Map<String, Value>) -> Result<Cloud> {
             ))
         }
     };
-    let mut endpoints = BTreeMap::new();
-    let mut scopes = BTreeMap::new();
+    let mut endpoints = Vec::new();
+    let mut scopes = Vec::new();
+    let service = |what: &str, id: &str| {
+        crate::catalog::by_id(id).ok_or_else(|| {
+            Error::invalid(format!(
+                "{what} names the service `{}`, which is not one of {}",
+                crate::validate::printable(id),
+                crate::catalog::ids()
+            ))
+        })
+    };
     if let Some(v) = custom.remove("endpoints") {
         let Value::Object(map) = v else {
             return Err(Error::invalid(
@@ -254,7 +263,10 @@ fn custom_cloud(mut custom: Map<String, Value>) -> Result<Cloud> {
         };
         for (id, url) in map {
             let what = format!("cloud.endpoints.{id}");
-            endpoints.insert(id, BaseUrl::parse(&what, string_field(&what, &url)?)?);
+            endpoints.push((
+                service("cloud.endpoints", &id)?,
+                BaseUrl::parse(&what, string_field(&what, &url)?)?,
+            ));
         }
     }
     if let Some(v) = custom.remove("scopes") {
@@ -271,7 +283,7 @@ fn custom_cloud(mut custom: Map<String, Value>) -> Result<Cloud> {
                     "{what} is empty or has control characters"
                 )));
             }
-            scopes.insert(id, s.to_string());
+            scopes.push((service("cloud.scopes", &id)?, s.to_string()));
         }
     }
     if let Some(k) = custom.keys().next() {
@@ -280,7 +292,7 @@ fn custom_cloud(mut custom: Map<String, Value>) -> Result<Cloud> {
             crate::validate::printable(k)
         )));
     }
-    Cloud::custom(authority, endpoints, scopes)
+    Ok(Cloud::custom(authority, endpoints, scopes))
 }
 
 /// `proxy`: `"none"`, `"environment"`, a URL, or `{"url","username"?,"password"?}`.

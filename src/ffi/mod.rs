@@ -221,11 +221,11 @@ pub extern "C" fn da_check_readiness(request_json: *const c_char) -> *mut c_char
             .services
             .iter()
             .map(|id| {
-                crate::service::by_id(id).ok_or_else(|| {
+                crate::catalog::by_id(id).ok_or_else(|| {
                     Error::invalid(format!(
                         "services names `{}`, which is not one of {}",
                         crate::validate::printable(id),
-                        crate::service::ids()
+                        crate::catalog::ids()
                     ))
                 })
             })

@@ -3,16 +3,15 @@
 //!
 //! For a service call: [`correlation`] (the service's correlation header, the user agent) → [`retry`]
 //! (attempts, backoff, `Retry-After`, per-try timeout, the call's deadline) → [`throttle`] (a batch's shared
-//! pace and 429 gate, when the client has one) → [`auth`] (a bearer token from the client's
-//! [`TokenCredential`](crate::credentials::TokenCredential), one refresh on 401) → [`logging`] (method, host,
-//! path, status, correlation id) → the [`transport`]. The identity platform's token requests take the same
-//! pipeline without `auth`.
+//! pace and 429 gate, when the client has one) → auth (a bearer token from the client's credential, one
+//! refresh on 401: `credentials::BearerPolicy`, a plug-in from the credentials layer above this one) →
+//! [`logging`] (method, host, path, status, correlation id) → the [`transport`]. The identity platform's
+//! token requests take the same pipeline without auth.
 //!
 //! Policies and the transport know no service: what differs per service (the correlation header, the token
 //! scope, the name in errors) travels in the [`Context`]. Time is tokio's (`tokio::time`), so tests run
 //! retries, backoff and deadlines on paused time against an in-memory [`Transport`].
 
-pub mod auth;
 pub mod correlation;
 pub mod logging;
 pub mod retry;

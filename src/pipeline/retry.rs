@@ -6,6 +6,9 @@ use reqwest::header::HeaderMap;
 use std::sync::atomic::Ordering;
 use std::time::{Duration, SystemTime};
 
+/// Retries of a call that does not say (`maxRetries`).
+pub const DEFAULT_MAX_RETRIES: u32 = 4;
+
 /// How a call retries: after 408, 429, 5xx, a connection failure or a try that took too long.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct RetryOptions {
@@ -21,7 +24,7 @@ pub struct RetryOptions {
 impl Default for RetryOptions {
     fn default() -> RetryOptions {
         RetryOptions {
-            max_retries: crate::options::DEFAULT_MAX_RETRIES,
+            max_retries: DEFAULT_MAX_RETRIES,
             base_delay: Duration::from_millis(400),
             max_delay: Duration::from_secs(30),
             try_timeout: Duration::from_secs(100),

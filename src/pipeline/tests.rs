@@ -1,13 +1,13 @@
 //! The pipeline's retry, backoff, Retry-After, per-try timeout, deadline, throttle and 401-refresh rules,
 //! on tokio's paused clock against an in-memory transport: exact durations, no sleeping.
 
-use super::auth::BearerPolicy;
 use super::correlation::CorrelationPolicy;
 use super::logging::{LoggingPolicy, RequestLog};
 use super::retry::{RetryOptions, RetryPolicy};
 use super::throttle::ThrottlePolicy;
 use super::transport::{TransportError, TransportErrorKind};
 use super::*;
+use crate::credentials::BearerPolicy;
 use crate::credentials::{Token, TokenContext, TokenCredential};
 use crate::throttle::Throttle;
 use std::collections::VecDeque;

@@ -1,8 +1,8 @@
 //! Adds `Authorization: Bearer` with a token for the call's scope from the client's credential, and, when
 //! the service answers 401, renews the token once per call and tries again.
 
-use super::{BoxFuture, Context, Failure, Next, Policy, Request, Response};
-use crate::credentials::{TokenContext, TokenCredential};
+use super::{TokenContext, TokenCredential};
+use crate::pipeline::{BoxFuture, Context, Failure, Next, Policy, Request, Response};
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
