@@ -18,12 +18,18 @@
  * Threads: every function is safe to call from many threads at once; each blocks its caller until the
  * operation ends or its deadline (timeoutSeconds, default 100) passes. No callbacks are ever made.
  *
- * Fields every request accepts: "auth" ({"accessToken"} | {"tenantId","clientId","clientSecret"} |
- * {"tenantId","clientId","refreshToken"[,"clientSecret"]}), "endpoint" (scheme://host[:port] of the service,
- * default the real host), "authority" (default https://login.microsoftonline.com), "tokenScope" (override
- * the service's default token scope), "correlationId" (GUID, generated when absent), "timeoutSeconds",
- * "maxRetries" (default 4). Only https:// is accepted, except http:// to 127.0.0.1, localhost and [::1].
- * Unknown fields are refused. See docs/api.md for every field and result.
+ * Fields every request accepts: "auth" (one credential: {"accessToken"} | {"accessTokens":{service:token}} |
+ * {"tenantId","clientId"} with "clientSecret" | "certificatePath"["certificatePassword"] | "certificatePem" |
+ * "clientAssertion" [, "refreshToken"] | {"managedIdentity": true | {"clientId"|"objectId"|"resourceId"}}),
+ * "cloud" ("public" | "usGovernment" | "china" | {authority, endpoints, scopes}), "endpoint" (one
+ * scheme://host[:port] for every service), "endpoints" ({service: url}), "authority" (default the cloud's),
+ * "tokenScope", "proxy" ("environment" | "none" | url | {url, username, password}), "correlationId" (GUID,
+ * generated when absent), "timeoutSeconds" (the whole call), "maxRetries" (default 4), "retry"
+ * ({baseDelaySeconds, maxDelaySeconds, tryTimeoutSeconds}), "trace" (true: the envelope lists every try).
+ * Service ids: customerAdmin, partnerCenter, cloudCockpit, resourceManager, graph. Only https:// is
+ * accepted, except http:// to 127.0.0.1, localhost and [::1]. Unknown fields are refused. Secrets (tokens,
+ * client secrets, certificate passwords, assertions, managed identity headers, proxy passwords) never appear
+ * in any envelope but the tokens a call exists to return. See docs/api.md for every field and result.
  */
 
 #ifndef DELEGATED_ADMIN_H
