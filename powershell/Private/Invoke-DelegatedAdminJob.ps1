@@ -155,7 +155,7 @@ function Invoke-DelegatedAdminJob {
                 $json = '{"' + [string]$name + '":' + [string]$RawJson[$name] + ',' + $json.Substring(1)
             }
             try {
-                $startText = [DelegatedAdmin.Interop.DelegatedAdminNative]::JobStart($json)
+                $startText = $script:DelegatedAdminNative::JobStart($json)
             }
             catch {
                 $inner = $_.Exception
@@ -191,7 +191,7 @@ function Invoke-DelegatedAdminJob {
         $pollJson = '{"jobId":"' + $jobId + '","maxEvents":' + $maxEvents + '}'
         $lastDropped = [long]0
         while ($true) {
-            $pollText = [DelegatedAdmin.Interop.DelegatedAdminNative]::JobPoll($pollJson)
+            $pollText = $script:DelegatedAdminNative::JobPoll($pollJson)
             $status = ConvertFrom-DelegatedAdminEnvelope -Json $pollText -Operation 'da_job_poll' -TargetObject $TargetObject
 
             $shown = 0
@@ -231,7 +231,7 @@ function Invoke-DelegatedAdminJob {
             Start-Sleep -Milliseconds $PollIntervalMilliseconds
         }
 
-        $resultText = [DelegatedAdmin.Interop.DelegatedAdminNative]::JobResult('{"jobId":"' + $jobId + '","waitSeconds":30}')
+        $resultText = $script:DelegatedAdminNative::JobResult('{"jobId":"' + $jobId + '","waitSeconds":30}')
         $finished = $true
     }
     finally {
@@ -241,15 +241,15 @@ function Invoke-DelegatedAdminJob {
                 # Stopped (Ctrl+C) or failed while the job runs: cancel it and let it settle, so that an apply has
                 # journaled every outcome before the command ends. Plain .NET calls: they run while stopping.
                 try {
-                    $null = [DelegatedAdmin.Interop.DelegatedAdminNative]::JobCancel('{"jobId":"' + $jobId + '"}')
-                    $settled = [DelegatedAdmin.Interop.DelegatedAdminNative]::JobResult('{"jobId":"' + $jobId + '","waitSeconds":' + $CancelWaitSeconds + '}')
+                    $null = $script:DelegatedAdminNative::JobCancel('{"jobId":"' + $jobId + '"}')
+                    $settled = $script:DelegatedAdminNative::JobResult('{"jobId":"' + $jobId + '","waitSeconds":' + $CancelWaitSeconds + '}')
                 }
                 catch {
                     $settled = $null
                 }
             }
             try {
-                $null = [DelegatedAdmin.Interop.DelegatedAdminNative]::JobFree('{"jobId":"' + $jobId + '"}')
+                $null = $script:DelegatedAdminNative::JobFree('{"jobId":"' + $jobId + '"}')
             }
             catch {
                 $null = $null

@@ -8,7 +8,7 @@ function Invoke-DelegatedAdminNative {
        just for the JSON), endpoint of the operation's service, authority, correlationId (a new GUID, so that
        -Verbose can show it before the call), timeoutSeconds and maxRetries.
     2. Serializes with ConvertTo-Json -Depth 10 -Compress and calls the native function through
-       [DelegatedAdmin.Interop.DelegatedAdminNative]::Invoke (UTF-8 in, UTF-8 out, always freed).
+       $script:DelegatedAdminNative::Invoke (UTF-8 in, UTF-8 out, always freed).
     3. Parses the envelope; returns "result" when ok is true, otherwise throws the ErrorRecord built by
        ConvertTo-DelegatedAdminErrorRecord (callers write it as terminating or non-terminating).
     -Verbose shows the operation, the HTTP method, the service host and the correlation id; never a secret.
@@ -123,7 +123,7 @@ function Invoke-DelegatedAdminNative {
         $json = ConvertTo-Json -InputObject $body -Depth 10 -Compress
 
         try {
-            $envelopeJson = [DelegatedAdmin.Interop.DelegatedAdminNative]::Invoke($Operation, $json)
+            $envelopeJson = $script:DelegatedAdminNative::Invoke($Operation, $json)
         }
         catch {
             $inner = $_.Exception
