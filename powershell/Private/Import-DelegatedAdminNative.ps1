@@ -88,7 +88,7 @@ function Import-DelegatedAdminNative {
                 $hint = 'A library it needs is not installed or not found (on Windows, build it with +crt-static or install the Visual C++ runtime; on Linux, check the glibc version with ldd).'
             }
             $message = "The native library '{0}' {1}. {2} Loader: {3}" -f $libraryPath, $what, $hint, $inner.Message
-            $record = ConvertTo-DelegatedAdminErrorRecord -Message $message -ErrorId 'DelegatedAdmin.LibraryLoadFailed' -Category ResourceUnavailable -TargetObject $libraryPath -Exception $inner
+            $record = ConvertTo-DelegatedAdminErrorRecord -Message $message -ErrorId 'DelegatedAdmin.LibraryLoadFailed' -Category ResourceUnavailable -TargetObject $libraryPath -Exception (New-Object -TypeName System.InvalidOperationException -ArgumentList $message, $inner)
             $PSCmdlet.ThrowTerminatingError($record)
         }
     }
@@ -107,7 +107,7 @@ function Import-DelegatedAdminNative {
             $hint = 'The file does not export da_version: it is not the delegated_admin library, or it is an older build.'
         }
         $message = "The native library '{0}' loaded, but da_version failed: {1} {2}" -f $libraryPath, $hint, $inner.Message
-        $record = ConvertTo-DelegatedAdminErrorRecord -Message $message -ErrorId 'DelegatedAdmin.LibraryVersionFailed' -Category ResourceUnavailable -TargetObject $libraryPath -Exception $inner
+        $record = ConvertTo-DelegatedAdminErrorRecord -Message $message -ErrorId 'DelegatedAdmin.LibraryVersionFailed' -Category ResourceUnavailable -TargetObject $libraryPath -Exception (New-Object -TypeName System.InvalidOperationException -ArgumentList $message, $inner)
         $PSCmdlet.ThrowTerminatingError($record)
     }
     if ([string]::IsNullOrEmpty($version) -or $version -notmatch '^\d+\.\d+\.\d+') {

@@ -22,7 +22,8 @@ function Get-DelegatedAdminContext {
     $context = Get-DelegatedAdminContext
     Start-ThreadJob -ScriptBlock { Import-Module DelegatedAdmin; Connect-DelegatedAdmin -Context $using:context; Get-DelegatedAdminCustomer -InactiveDays 90 } | Receive-Job -Wait
 
-    Uses this session's connection in a thread job.
+    Uses this session's connection in a thread job (PowerShell 7; on Windows PowerShell 5.1 with the ThreadJob
+    module, or in a runspace of its own: [powershell]::Create()).
 
     .OUTPUTS
     DelegatedAdmin.Context

@@ -62,8 +62,19 @@ function Get-TestEmulatorPath {
     return $path
 }
 
-# This PowerShell's own executable, for child processes of the same edition and version.
+# This PowerShell's own executable, for child processes of the same edition and version. (The process path is
+# not it when pwsh runs as a .NET global tool: that is the dotnet host.)
 function Get-TestShellPath {
+    $names = @('pwsh.exe', 'pwsh')
+    if ($PSVersionTable.PSEdition -eq 'Desktop') {
+        $names = @('powershell.exe')
+    }
+    foreach ($name in $names) {
+        $candidate = Join-Path -Path $PSHOME -ChildPath $name
+        if (Test-Path -LiteralPath $candidate -PathType Leaf) {
+            return $candidate
+        }
+    }
     return (Get-Process -Id $PID).Path
 }
 
