@@ -361,8 +361,8 @@ Describe 'Remove-DelegatedAdminDapRelationship' {
         (Get-EmulatorCustomer -Id $next).dapEnabled | Should -BeFalse
     }
 
-    It 'stops with InvalidArgument for an id that is not a GUID' {
-        $failure = { Remove-DelegatedAdminDapRelationship -CustomerTenantId 'not-a-guid' -Force } | Should -Throw -PassThru
+    It 'gives InvalidArgument for an id that is not a GUID (terminating with -ErrorAction Stop)' {
+        $failure = { Remove-DelegatedAdminDapRelationship -CustomerTenantId 'not-a-guid' -Force -ErrorAction Stop } | Should -Throw -PassThru
         $failure.CategoryInfo.Category | Should -Be 'InvalidArgument'
     }
 
@@ -436,8 +436,8 @@ Describe 'Get-DelegatedAdminLighthouseAssignment' {
         @($Fixtures.subscriptions | Select-Object subscriptionId | Get-DelegatedAdminLighthouseAssignment).Count | Should -BeGreaterThan 0
     }
 
-    It 'stops with InvalidArgument for a scope that is not a subscription or resource group' {
-        $failure = { Get-DelegatedAdminLighthouseAssignment -Scope '/providers/Microsoft.ManagedServices' } | Should -Throw -PassThru
+    It 'gives InvalidArgument for a scope that is not a subscription or resource group (terminating with -ErrorAction Stop)' {
+        $failure = { Get-DelegatedAdminLighthouseAssignment -Scope '/providers/Microsoft.ManagedServices' -ErrorAction Stop } | Should -Throw -PassThru
         $failure.CategoryInfo.Category | Should -Be 'InvalidArgument'
     }
 }
@@ -497,8 +497,8 @@ Describe 'Remove-DelegatedAdminLighthouseAssignment' {
         $results[0].Status | Should -Be 'deleted'
     }
 
-    It 'stops with InvalidArgument for an id that is not a registration assignment' {
-        $failure = { Remove-DelegatedAdminLighthouseAssignment -AssignmentId '/subscriptions/x' -Force } | Should -Throw -PassThru
+    It 'gives InvalidArgument for an id that is not a registration assignment (terminating with -ErrorAction Stop)' {
+        $failure = { Remove-DelegatedAdminLighthouseAssignment -AssignmentId '/subscriptions/x' -Force -ErrorAction Stop } | Should -Throw -PassThru
         $failure.CategoryInfo.Category | Should -Be 'InvalidArgument'
     }
 }

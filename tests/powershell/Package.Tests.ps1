@@ -53,36 +53,6 @@ BeforeAll {
             $zip.Dispose()
         }
     }
-
-    # Runs a script in a new process of this PowerShell (-NoProfile), with extra environment variables; returns
-    # {ExitCode, Output}.
-    function Invoke-ChildShell {
-        param([string] $Script, [hashtable] $Environment = @{}, [string[]] $Arguments = @())
-        $file = Join-Path -Path $TestDrive -ChildPath ('child-{0}.ps1' -f [guid]::NewGuid())
-        [System.IO.File]::WriteAllText($file, $Script, (New-Object -TypeName System.Text.UTF8Encoding -ArgumentList $true))
-        $startInfo = New-Object -TypeName System.Diagnostics.ProcessStartInfo
-        $startInfo.FileName = $Shell
-        $quoted = @('-NoLogo', '-NoProfile', '-NonInteractive', '-ExecutionPolicy', 'Bypass', '-File', $file) + $Arguments | ForEach-Object { '"' + ([string]$_).Replace('"', '\"') + '"' }
-        $startInfo.Arguments = $quoted -join ' '
-        $startInfo.UseShellExecute = $false
-        $startInfo.RedirectStandardOutput = $true
-        $startInfo.RedirectStandardError = $true
-        # Whatever the child writes relative to its working folder stays in the test drive.
-        $startInfo.WorkingDirectory = $TestDrive
-        foreach ($name in $Environment.Keys) {
-            $startInfo.EnvironmentVariables[$name] = [string]$Environment[$name]
-        }
-        # The child must find the module only where the test says.
-        $startInfo.EnvironmentVariables.Remove('DELEGATED_ADMIN_LIBRARY')
-        $process = [System.Diagnostics.Process]::Start($startInfo)
-        $stderr = $process.StandardError.ReadToEndAsync()
-        $stdout = $process.StandardOutput.ReadToEnd()
-        $process.WaitForExit()
-        [pscustomobject]@{
-            ExitCode = $process.ExitCode
-            Output   = $stdout + $stderr.Result
-        }
-    }
 }
 
 Describe 'The module package' {

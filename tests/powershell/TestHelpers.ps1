@@ -165,3 +165,39 @@ function Connect-TestEmulator {
     }
     Connect-DelegatedAdmin @arguments
 }
+
+# Runs a script in a new process of this PowerShell (-NoProfile; interactive, so that -Confirm prompts read
+# -InputText), with extra environment variables; returns {ExitCode, Output}.
+function Invoke-ChildShell {
+    param([string] $Script, [hashtable] $Environment = @{}, [string[]] $Arguments = @(), [string] $InputText)
+    $file = Join-Path -Path $TestDrive -ChildPath ('child-{0}.ps1' -f [guid]::NewGuid())
+    [System.IO.File]::WriteAllText($file, $Script, (New-Object -TypeName System.Text.UTF8Encoding -ArgumentList $true))
+    $startInfo = New-Object -TypeName System.Diagnostics.ProcessStartInfo
+    $startInfo.FileName = Get-TestShellPath
+    $quoted = @('-NoLogo', '-NoProfile', '-ExecutionPolicy', 'Bypass', '-File', $file) + $Arguments | ForEach-Object { '"' + ([string]$_).Replace('"', '\"') + '"' }
+    $startInfo.Arguments = $quoted -join ' '
+    $startInfo.UseShellExecute = $false
+    $startInfo.RedirectStandardOutput = $true
+    $startInfo.RedirectStandardError = $true
+    $startInfo.RedirectStandardInput = $true
+    # Whatever the child writes relative to its working folder stays in the test drive.
+    $startInfo.WorkingDirectory = $TestDrive
+    foreach ($name in $Environment.Keys) {
+        $startInfo.EnvironmentVariables[$name] = [string]$Environment[$name]
+    }
+    # The child must find the module only where the test says.
+    $startInfo.EnvironmentVariables.Remove('DELEGATED_ADMIN_LIBRARY')
+    $process = [System.Diagnostics.Process]::Start($startInfo)
+    # Answers to prompts (-Confirm), one per line; then end of input.
+    if (-not [string]::IsNullOrEmpty($InputText)) {
+        $process.StandardInput.Write($InputText)
+    }
+    $process.StandardInput.Close()
+    $stderr = $process.StandardError.ReadToEndAsync()
+    $stdout = $process.StandardOutput.ReadToEnd()
+    $process.WaitForExit()
+    [pscustomobject]@{
+        ExitCode = $process.ExitCode
+        Output   = $stdout + $stderr.Result
+    }
+}
