@@ -282,8 +282,11 @@ fn syntax_problems(file: &str, src: &str) -> Vec<String> {
                 .child_by_field_name("command_name")
                 .map(|n| text(n, src).to_ascii_lowercase())
                 .unwrap_or_default();
+            // The Pester files may call it where they skip on 5.1 (it parses there; it fails only when run).
+            let test_file = file.starts_with("tests/") || file.starts_with("tests\\");
             if (name == "foreach-object" || name == "%" || name == "foreach")
                 && command.contains("-parallel")
+                && !test_file
             {
                 problems.push(format!("{at}: ForEach-Object -Parallel needs PowerShell 7"));
             }

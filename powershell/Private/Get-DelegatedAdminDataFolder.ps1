@@ -23,7 +23,7 @@ function Get-DelegatedAdminDataFolder {
     )
 
     # Create: without it, a folder that does not exist yet (a fresh account) reads as no folder at all.
-    $base = [Environment]::GetFolderPath([Environment+SpecialFolder]::LocalApplicationData, [Environment+SpecialFolderOption]::Create)
+    $base = [Environment]::GetFolderPath('LocalApplicationData', 'Create')
     if ([string]::IsNullOrEmpty($base)) {
         throw 'This account has no local application data folder (no user profile or HOME).'
     }

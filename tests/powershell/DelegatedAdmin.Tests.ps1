@@ -751,7 +751,7 @@ Describe 'DAP cleanup: New-DelegatedAdminDapCleanupPlan and Invoke-DelegatedAdmi
         try {
             # Linux: .NET's LocalApplicationData is $XDG_DATA_HOME; point it into the test drive.
             $env:XDG_DATA_HOME = Join-Path -Path $TestDrive -ChildPath 'xdg-data'
-            $dataFolder = [Environment]::GetFolderPath([Environment+SpecialFolder]::LocalApplicationData, [Environment+SpecialFolderOption]::Create)
+            $dataFolder = [Environment]::GetFolderPath('LocalApplicationData', 'Create')
             $expected = [System.IO.Path]::Combine($dataFolder, 'DelegatedAdmin', 'journals', ('dap-cleanup-{0}.journal.jsonl' -f $planId))
             $records = @(Invoke-DelegatedAdminDapCleanup -PlanPath $planPath -Force -Verbose 4>&1 6>&1)
             Test-Path -LiteralPath $expected | Should -BeTrue
