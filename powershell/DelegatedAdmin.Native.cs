@@ -13,14 +13,21 @@
 // its NUL, and freed exactly once with da_string_free in a finally block. da_version returns a static string
 // that is never freed. Requests go in as UTF-8, NUL-terminated byte arrays; a null array passes a NULL pointer.
 //
-// Library name: DllImport needs a constant. C# programs keep "delegated_admin" and the runtime finds
-// libdelegated_admin.so / libdelegated_admin.dylib / delegated_admin.dll by name (LD_LIBRARY_PATH,
-// DYLD_LIBRARY_PATH, PATH or the executable's folder). The PowerShell module replaces the "delegated_admin"
-// literal below with the absolute path of the library it resolved before it calls Add-Type.
+// Library name: DllImport needs a constant, "delegated_admin". By default the runtime finds
+// libdelegated_admin.so / libdelegated_admin.dylib / delegated_admin.dll by name: .NET from the package's
+// runtimes/<rid>/native/ folder (the DelegatedAdmin.Native NuGet package), or through LD_LIBRARY_PATH,
+// DYLD_LIBRARY_PATH, PATH or the executable's folder. A host that keeps the library elsewhere (the PowerShell
+// module: runtimes/<rid>/native/ beside the module) calls DelegatedAdminNative.UseLibrary(absolutePath) once
+// before the first call: on .NET Core 3+ (PowerShell 7) it installs a DllImport resolver for this assembly that
+// returns the library loaded from that path; on .NET Framework (Windows PowerShell 5.1) it loads the DLL by its
+// path with LoadLibraryEx, and the DllImports below then bind to that loaded module by name.
 //
 // Threads: every method may be called from any number of threads at once; calls block until the operation ends.
 
 using System;
+using System.ComponentModel;
+using System.IO;
+using System.Reflection;
 using System.Runtime.InteropServices;
 using System.Text;
 
@@ -95,6 +102,16 @@ namespace DelegatedAdmin.Interop
         internal static extern void da_string_free(IntPtr s);
     }
 
+    /// <summary>Windows only: loading a DLL by its path on .NET Framework, which has no NativeLibrary.</summary>
+    internal static class WindowsLoader
+    {
+        /// <summary>Search the DLL's own folder for its dependencies.</summary>
+        internal const uint LOAD_WITH_ALTERED_SEARCH_PATH = 0x00000008;
+
+        [DllImport("kernel32.dll", CharSet = CharSet.Unicode, SetLastError = true, ExactSpelling = true)]
+        internal static extern IntPtr LoadLibraryExW(string lpLibFileName, IntPtr hFile, uint dwFlags);
+    }
+
     internal delegate IntPtr NativeJsonFunction(byte[] requestJson);
 
     /// <summary>
@@ -106,10 +123,151 @@ namespace DelegatedAdmin.Interop
         private static readonly UTF8Encoding StrictUtf8 = new UTF8Encoding(false, true);
         private static readonly UTF8Encoding LenientUtf8 = new UTF8Encoding(false, false);
 
-        /// <summary>The library this type was compiled against: a bare name, or the absolute path the module filled in.</summary>
+        private static readonly object LoadLock = new object();
+        private static string loadedPath;
+        private static IntPtr loadedHandle = IntPtr.Zero;
+
+        /// <summary>
+        /// The library the calls go to: the absolute path given to <see cref="UseLibrary"/>, or the bare name
+        /// "delegated_admin" that the runtime resolves (or an absolute path compiled in with Add-Type).
+        /// </summary>
         public static string LibraryPath
         {
-            get { return UnsafeNativeMethods.LibraryName; }
+            get
+            {
+                lock (LoadLock)
+                {
+                    return loadedPath != null ? loadedPath : UnsafeNativeMethods.LibraryName;
+                }
+            }
+        }
+
+        /// <summary>
+        /// Makes every call of this type go to the library at <paramref name="absolutePath"/>; call it once,
+        /// before the first call. Calling it again with the same path does nothing; with another path it throws
+        /// <see cref="InvalidOperationException"/> (a loaded library cannot be swapped in a running process).
+        /// A file that exists but cannot be loaded throws <see cref="DllNotFoundException"/> or
+        /// <see cref="BadImageFormatException"/> with the loader's reason (a missing dependency, another
+        /// architecture). Thread-safe.
+        /// </summary>
+        public static void UseLibrary(string absolutePath)
+        {
+            if (absolutePath == null)
+            {
+                throw new ArgumentNullException("absolutePath");
+            }
+            if (!Path.IsPathRooted(absolutePath))
+            {
+                throw new ArgumentException("The library path must be absolute: '" + absolutePath + "'.", "absolutePath");
+            }
+            lock (LoadLock)
+            {
+                if (loadedPath != null)
+                {
+                    if (string.Equals(loadedPath, absolutePath, StringComparison.Ordinal))
+                    {
+                        return;
+                    }
+                    throw new InvalidOperationException("The delegated_admin library is already loaded from '" + loadedPath + "' in this process; '" + absolutePath + "' cannot be used as well. Start a new process to use another library.");
+                }
+                if (!File.Exists(absolutePath))
+                {
+                    throw new FileNotFoundException("The delegated_admin library does not exist at '" + absolutePath + "'.", absolutePath);
+                }
+                Type nativeLibrary = Type.GetType("System.Runtime.InteropServices.NativeLibrary", false);
+                if (nativeLibrary != null)
+                {
+                    LoadWithNativeLibrary(nativeLibrary, absolutePath);
+                }
+                else if (Environment.OSVersion.Platform == PlatformID.Win32NT)
+                {
+                    IntPtr handle = WindowsLoader.LoadLibraryExW(absolutePath, IntPtr.Zero, WindowsLoader.LOAD_WITH_ALTERED_SEARCH_PATH);
+                    if (handle == IntPtr.Zero)
+                    {
+                        int code = Marshal.GetLastWin32Error();
+                        string reason = new Win32Exception(code).Message;
+                        if (code == 193)
+                        {
+                            throw new BadImageFormatException("'" + absolutePath + "' is not a library for this process architecture: " + reason, absolutePath);
+                        }
+                        throw new DllNotFoundException("'" + absolutePath + "' exists but could not be loaded (Windows error " + code + ": " + reason + ").");
+                    }
+                    loadedHandle = handle;
+                }
+                else
+                {
+                    throw new PlatformNotSupportedException("This runtime has no NativeLibrary (Mono?): put the library's folder on LD_LIBRARY_PATH or DYLD_LIBRARY_PATH instead of calling UseLibrary.");
+                }
+                loadedPath = absolutePath;
+            }
+        }
+
+        /// <summary>.NET Core 3+: NativeLibrary.Load, and a DllImport resolver for this assembly (by reflection,
+        /// so that the same source still compiles for .NET Framework and netstandard2.0).</summary>
+        private static void LoadWithNativeLibrary(Type nativeLibrary, string absolutePath)
+        {
+            MethodInfo load = nativeLibrary.GetMethod("Load", new Type[] { typeof(string) });
+            MethodInfo setResolver = null;
+            foreach (MethodInfo method in nativeLibrary.GetMethods(BindingFlags.Public | BindingFlags.Static))
+            {
+                if (method.Name == "SetDllImportResolver" && method.GetParameters().Length == 2)
+                {
+                    setResolver = method;
+                }
+            }
+            if (load == null || setResolver == null)
+            {
+                throw new PlatformNotSupportedException("System.Runtime.InteropServices.NativeLibrary lacks Load or SetDllImportResolver.");
+            }
+            IntPtr handle;
+            try
+            {
+                handle = (IntPtr)load.Invoke(null, new object[] { absolutePath });
+            }
+            catch (TargetInvocationException e)
+            {
+                if (e.InnerException != null)
+                {
+                    throw Rethrowable(e.InnerException);
+                }
+                throw;
+            }
+            // The handle first: the resolver may run on another thread as soon as it is installed.
+            loadedHandle = handle;
+            Type resolverType = setResolver.GetParameters()[1].ParameterType;
+            MethodInfo resolve = typeof(DelegatedAdminNative).GetMethod("ResolveImport", BindingFlags.NonPublic | BindingFlags.Static);
+            Delegate resolver = Delegate.CreateDelegate(resolverType, resolve);
+            try
+            {
+                setResolver.Invoke(null, new object[] { typeof(DelegatedAdminNative).Assembly, resolver });
+            }
+            catch (TargetInvocationException e)
+            {
+                if (e.InnerException != null)
+                {
+                    throw Rethrowable(e.InnerException);
+                }
+                throw;
+            }
+        }
+
+        private static Exception Rethrowable(Exception inner)
+        {
+            if (inner is DllNotFoundException || inner is BadImageFormatException || inner is InvalidOperationException)
+            {
+                return inner;
+            }
+            return new DllNotFoundException(inner.Message, inner);
+        }
+
+        /// <summary>The DllImport resolver: "delegated_admin" is the library UseLibrary loaded.</summary>
+        private static IntPtr ResolveImport(string libraryName, Assembly assembly, DllImportSearchPath? searchPath)
+        {
+            if (string.Equals(libraryName, UnsafeNativeMethods.LibraryName, StringComparison.Ordinal))
+            {
+                return loadedHandle;
+            }
+            return IntPtr.Zero;
         }
 
         /// <summary>The names of the JSON functions <see cref="Invoke"/> accepts.</summary>

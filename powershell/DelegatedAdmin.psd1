@@ -8,6 +8,8 @@
     Description          = 'Find and clean up the delegated admin access a Microsoft partner holds over customer tenants: list delegated admin customers, plan and apply the removal of inactive DAP relationships at partner scale (resumable, with progress and a report), update delegated admin relationships, and list and remove Azure Lighthouse assignments. Works beside Connect-MgGraph; calls a native library (no managed dependencies).'
     CompatiblePSEditions = @('Desktop', 'Core')
     PowerShellVersion    = '5.1'
+    # Windows PowerShell 5.1: the interop assembly targets netstandard2.0, which .NET Framework supports from 4.7.2.
+    DotNetFrameworkVersion = '4.7.2'
     FormatsToProcess     = @('DelegatedAdmin.Format.ps1xml')
     FunctionsToExport    = @(
         'Connect-DelegatedAdmin'
@@ -23,12 +25,15 @@
         'Set-DelegatedAdminRelationship'
     )
     CmdletsToExport      = @()
+    # Filled in by scripts/package-module.ps1 with every file of the packaged module (a test checks they match).
+    FileList             = @()
     AliasesToExport      = @()
     VariablesToExport    = @()
     PrivateData          = @{
         PSData = @{
             Tags         = @('PartnerCenter', 'CSP', 'DAP', 'GDAP', 'DelegatedAdmin', 'Lighthouse', 'AzureLighthouse', 'CloudCockpit', 'MSP', 'Security', 'PSEdition_Desktop', 'PSEdition_Core', 'Windows', 'Linux', 'MacOS')
             LicenseUri   = 'https://opensource.org/licenses/MIT'
+            ProjectUri   = 'https://github.com/delegated-admin/delegated-admin'
             ReleaseNotes = 'DAP cleanup at partner scale: New-DelegatedAdminDapCleanupPlan and Invoke-DelegatedAdminDapCleanup (per-customer or batch confirmation, -WhatIf, progress, Ctrl+C cancels cleanly, resume with the same journal, JSON and CSV reports). First release: connect (client secret, credential, refresh token, device code, access token), list delegated admin customers, remove DAP relationships, update delegated admin relationships, list and remove Azure Lighthouse assignments.'
         }
     }

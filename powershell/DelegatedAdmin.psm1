@@ -9,14 +9,18 @@ $script:DelegatedAdminConnection = $null
 $script:DelegatedAdminModuleRoot = $PSScriptRoot
 $script:DelegatedAdminLibraryPath = $null
 $script:DelegatedAdminLibraryVersion = $null
+# This module version's interop type (DelegatedAdmin.Interop.V<version>.DelegatedAdminNative) and its exception type.
+$script:DelegatedAdminNative = $null
+$script:DelegatedAdminExceptionType = $null
 
 foreach ($privateFile in @(Get-ChildItem -Path (Join-Path -Path $PSScriptRoot -ChildPath 'Private') -Filter '*.ps1' -File | Sort-Object -Property Name)) {
     . $privateFile.FullName
 }
 
-# Resolves the library for this OS and architecture and compiles DelegatedAdmin.Native.cs with its absolute
-# path (or reuses the type already loaded in this session). A missing library names the path it tried.
-# Its error is rethrown so that Import-Module fails instead of going on without the binding.
+# Loads bin/DelegatedAdmin.Interop.V<version>.dll (or reuses it when this session already did), loads the library
+# for this OS and architecture by its absolute path, and checks that it answers da_version. A missing or broken
+# library names the path it tried. Its error is rethrown so that Import-Module fails instead of going on without
+# the binding, on every import (also a second Import-Module -Force).
 try {
     Import-DelegatedAdminNative -ErrorAction Stop
 }

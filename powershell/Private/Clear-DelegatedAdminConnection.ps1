@@ -19,8 +19,11 @@ function Clear-DelegatedAdminConnection {
     if ($null -eq $connection) {
         return
     }
-    foreach ($name in @('ClientSecret', 'RefreshToken', 'AccessToken')) {
-        $secret = $connection.$name
+    $secrets = @($connection.ClientSecret, $connection.RefreshToken, $connection.AccessToken)
+    if ($connection.AccessTokens -is [System.Collections.IDictionary]) {
+        $secrets += @($connection.AccessTokens.Values)
+    }
+    foreach ($secret in $secrets) {
         if ($secret -is [System.Security.SecureString]) {
             $secret.Dispose()
         }

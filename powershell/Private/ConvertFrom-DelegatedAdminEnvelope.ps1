@@ -18,6 +18,9 @@ function ConvertFrom-DelegatedAdminEnvelope {
     .PARAMETER TargetObject
     What the call is about; it becomes the ErrorRecord's TargetObject.
 
+    .PARAMETER Failure
+    When given, a failure is stored in this [ref] instead of thrown (see Invoke-DelegatedAdminNative).
+
     .OUTPUTS
     PSCustomObject. The envelope's result.
     #>
@@ -33,7 +36,10 @@ function ConvertFrom-DelegatedAdminEnvelope {
         [string] $Operation,
 
         [Parameter()]
-        [object] $TargetObject
+        [object] $TargetObject,
+
+        [Parameter()]
+        [ref] $Failure
     )
 
     $envelope = $null
@@ -42,6 +48,10 @@ function ConvertFrom-DelegatedAdminEnvelope {
     }
     catch {
         $record = ConvertTo-DelegatedAdminErrorRecord -Message ('{0} returned text that is not JSON: {1}' -f $Operation, $_.Exception.Message) -ErrorId 'DelegatedAdmin.InvalidEnvelope' -Category InvalidResult -TargetObject $TargetObject -Exception $_.Exception
+        if ($PSBoundParameters.ContainsKey('Failure')) {
+            $Failure.Value = $record
+            return
+        }
         throw $record
     }
 
@@ -58,5 +68,9 @@ function ConvertFrom-DelegatedAdminEnvelope {
         }
     }
     $record = ConvertTo-DelegatedAdminErrorRecord -NativeError $nativeError -Operation $Operation -TargetObject $TargetObject
+    if ($PSBoundParameters.ContainsKey('Failure')) {
+        $Failure.Value = $record
+        return
+    }
     throw $record
 }

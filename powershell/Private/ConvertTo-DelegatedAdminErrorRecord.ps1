@@ -6,7 +6,7 @@ function ConvertTo-DelegatedAdminErrorRecord {
     .DESCRIPTION
     NativeError set: the "error" object of {"ok":false,"error":{kind, message, status, code, correlationId,
     requestId, retryAfterSeconds}}. The ErrorRecord gets:
-    - Exception: a DelegatedAdmin.Interop.DelegatedAdminException carrying every field, whose message includes
+    - Exception: a DelegatedAdmin.Interop.V<version>.DelegatedAdminException carrying every field, whose message includes
       the service's message, the service code, the HTTP status and the correlation id;
     - CategoryInfo.Category: invalid_request=InvalidArgument, unauthorized=AuthenticationError,
       forbidden=PermissionDenied, not_found=ObjectNotFound, conflict=ResourceExists, throttled=LimitsExceeded,
@@ -165,7 +165,8 @@ function ConvertTo-DelegatedAdminErrorRecord {
         $errorId = '{0}.{1}' -f $errorId, ($code -replace '[\s,]+', '_')
     }
 
-    $nativeException = New-Object -TypeName DelegatedAdmin.Interop.DelegatedAdminException -ArgumentList @(
+    # The exception type of this module version's interop (DelegatedAdmin.Interop.V<version>.DelegatedAdminException).
+    $nativeException = New-Object -TypeName $script:DelegatedAdminExceptionType.FullName -ArgumentList @(
         $fullMessage, $kind, $status, $code, $correlationId, $requestId, $retryAfter, $serviceMessage
     )
     $record = New-Object -TypeName System.Management.Automation.ErrorRecord -ArgumentList $nativeException, $errorId, $category, $TargetObject

@@ -5,13 +5,18 @@ function Get-DelegatedAdminAuthRequest {
     become plain text.
 
     .DESCRIPTION
-    AccessToken connections give {accessToken}; ClientSecret connections {tenantId, clientId, clientSecret};
+    AccessToken connections give {accessToken} with the token of -Service (Connect-DelegatedAdmin
+    -PartnerCenterAccessToken and the like), else the one given with -AccessToken; none is an error that names the
+    parameter to use. ClientSecret connections {tenantId, clientId, clientSecret};
     RefreshToken and DeviceCode connections {tenantId, clientId, refreshToken[, clientSecret]} (the refresh token
     grant). The caller serializes it into one request's JSON and then clears it (.Clear()) at once, in a finally
     block, so that no plain-text copy outlives the call.
 
     .PARAMETER Connection
     The connection (see Connect-DelegatedAdmin).
+
+    .PARAMETER Service
+    The service the request goes to: PartnerCenter, CustomerAdmin, ResourceManager, CloudCockpit or Identity.
 
     .OUTPUTS
     System.Collections.Specialized.OrderedDictionary
@@ -20,13 +25,35 @@ function Get-DelegatedAdminAuthRequest {
     [OutputType([System.Collections.Specialized.OrderedDictionary])]
     param(
         [Parameter(Mandatory = $true)]
-        [object] $Connection
+        [object] $Connection,
+
+        [Parameter()]
+        [ValidateSet('PartnerCenter', 'CustomerAdmin', 'ResourceManager', 'CloudCockpit', 'Identity')]
+        [string] $Service = 'PartnerCenter'
     )
 
     $auth = [ordered]@{}
     switch ($Connection.AuthKind) {
         'AccessToken' {
-            $auth['accessToken'] = ConvertFrom-DelegatedAdminSecureString -SecureString $Connection.AccessToken
+            $token = $null
+            if ($Connection.AccessTokens -is [System.Collections.IDictionary] -and $Connection.AccessTokens.ContainsKey($Service)) {
+                $token = $Connection.AccessTokens[$Service]
+            }
+            if ($null -eq $token) {
+                $token = $Connection.AccessToken
+            }
+            if ($null -eq $token) {
+                $parameter = @{
+                    PartnerCenter   = '-PartnerCenterAccessToken (audience https://api.partnercenter.microsoft.com)'
+                    CustomerAdmin   = '-CustomerAdminAccessToken (audience https://api.partnercustomeradministration.microsoft.com)'
+                    ResourceManager = '-ResourceManagerAccessToken (audience https://management.azure.com)'
+                    CloudCockpit    = '-CloudCockpitAccessToken'
+                    Identity        = '-AccessToken'
+                }[$Service]
+                $record = ConvertTo-DelegatedAdminErrorRecord -Message ('This connection has no access token for {0}: run Connect-DelegatedAdmin again with {1}, or with -AccessToken.' -f $Service, $parameter) -ErrorId 'DelegatedAdmin.NotConnected.NoAccessToken' -Category InvalidOperation -TargetObject $Service
+                throw $record
+            }
+            $auth['accessToken'] = ConvertFrom-DelegatedAdminSecureString -SecureString $token
         }
         'ClientSecret' {
             $auth['tenantId'] = $Connection.TenantId

@@ -1,46 +1,35 @@
 function Import-DelegatedAdminNative {
     <#
     .SYNOPSIS
-    Compiles DelegatedAdmin.Native.cs with the absolute library path and loads it (once per session).
+    Loads this module version's interop assembly and the native library, and checks that the library answers.
 
     .DESCRIPTION
-    DllImport needs a constant library name, and Windows PowerShell 5.1 (.NET Framework) and Mono cannot be told
-    where a library is at run time. So the module reads DelegatedAdmin.Native.cs, replaces the "delegated_admin"
-    literal of LibraryName with the absolute path from Resolve-DelegatedAdminLibraryPath, and compiles it with
-    Add-Type. A .NET type cannot be unloaded: when DelegatedAdmin.Interop.DelegatedAdminNative already exists in
-    the session (the module was imported before, or removed and imported again), it is reused.
+    The interop is DelegatedAdmin.Native.cs compiled for netstandard2.0 (scripts/package-module.sh), with a
+    namespace and an assembly name that carry the module version: DelegatedAdmin.Interop.V0_1_0.DelegatedAdminNative
+    in bin/DelegatedAdmin.Interop.V0_1_0.dll. A .NET type cannot be unloaded, so a versioned name is what lets an
+    updated module import beside an older one in the same session and never bind the old type.
+
+    1. The library path: Resolve-DelegatedAdminLibraryPath (DELEGATED_ADMIN_LIBRARY, or runtimes/<rid>/native/).
+    2. The type: reused when this session already loaded it (a second Import-Module, another runspace or thread
+       job), otherwise loaded from bin/ by its path.
+    3. UseLibrary(path): loads the library by its absolute path (NativeLibrary and a DllImport resolver on
+       PowerShell 7, LoadLibraryEx on Windows PowerShell 5.1). A file that exists but does not load is reported as
+       a missing dependency or a wrong architecture, with the loader's reason.
+    4. Version(): the library must answer with a version; anything else fails the import.
+    Every step runs on every import, so a re-import fails as clearly as the first one.
 
     .OUTPUTS
-    None.
+    None. Sets $script:DelegatedAdminNative (the type), DelegatedAdminLibraryPath and DelegatedAdminLibraryVersion.
     #>
     [CmdletBinding()]
     [OutputType([void])]
     param()
 
-    $typeName = 'DelegatedAdmin.Interop.DelegatedAdminNative'
-    $existing = $typeName -as [type]
-    if ($null -ne $existing) {
-        $loadedFrom = $existing::LibraryPath
-        $wanted = $null
-        try {
-            $wanted = Resolve-DelegatedAdminLibraryPath -ErrorAction Stop
-        }
-        catch {
-            $wanted = $null
-        }
-        if ($null -ne $wanted -and $loadedFrom -ne $wanted) {
-            Write-Warning ("The DelegatedAdmin native binding is already loaded in this session from '{0}'; a .NET type cannot be unloaded, so '{1}' is not used. Start a new PowerShell session to switch libraries." -f $loadedFrom, $wanted)
-        }
-        $script:DelegatedAdminLibraryPath = $loadedFrom
-        try {
-            $script:DelegatedAdminLibraryVersion = $existing::Version()
-        }
-        catch {
-            $script:DelegatedAdminLibraryVersion = $null
-        }
-        Write-Verbose ("DelegatedAdmin: reusing the native binding already loaded from '{0}'." -f $loadedFrom)
-        return
-    }
+    $manifestPath = Join-Path -Path $script:DelegatedAdminModuleRoot -ChildPath 'DelegatedAdmin.psd1'
+    $moduleVersion = [string](Import-PowerShellDataFile -Path $manifestPath).ModuleVersion
+    $versionTag = 'V' + $moduleVersion.Replace('.', '_')
+    $typeName = 'DelegatedAdmin.Interop.{0}.DelegatedAdminNative' -f $versionTag
+    $assemblyPath = Join-Path -Path (Join-Path -Path $script:DelegatedAdminModuleRoot -ChildPath 'bin') -ChildPath ('DelegatedAdmin.Interop.{0}.dll' -f $versionTag)
 
     # A terminating error of a nested command only ends its statement; catch it so that nothing below runs.
     try {
@@ -49,48 +38,90 @@ function Import-DelegatedAdminNative {
     catch {
         $PSCmdlet.ThrowTerminatingError($_)
     }
-    $sourcePath = Join-Path -Path $script:DelegatedAdminModuleRoot -ChildPath 'DelegatedAdmin.Native.cs'
-    $source = [System.IO.File]::ReadAllText($sourcePath, [System.Text.Encoding]::UTF8)
 
-    $placeholder = 'internal const string LibraryName = "delegated_admin";'
-    if (-not $source.Contains($placeholder)) {
-        $record = ConvertTo-DelegatedAdminErrorRecord -Message ("'{0}' does not contain the line '{1}' that the module replaces with the library path." -f $sourcePath, $placeholder) -ErrorId 'DelegatedAdmin.InteropSourceInvalid' -Category InvalidData -TargetObject $sourcePath
-        $PSCmdlet.ThrowTerminatingError($record)
+    $type = $typeName -as [type]
+    if ($null -eq $type) {
+        if (-not (Test-Path -LiteralPath $assemblyPath -PathType Leaf)) {
+            $message = ("The DelegatedAdmin interop assembly '{0}' is missing, so the module cannot call its native library. " +
+                'Install the packaged module (dist/DelegatedAdmin/{1} from scripts/package-module.sh, the .zip or the .nupkg) instead of importing powershell/ from a source checkout.') -f $assemblyPath, $moduleVersion
+            $record = ConvertTo-DelegatedAdminErrorRecord -Message $message -ErrorId 'DelegatedAdmin.InteropMissing' -Category ObjectNotFound -TargetObject $assemblyPath
+            $PSCmdlet.ThrowTerminatingError($record)
+        }
+        try {
+            $assembly = [System.Reflection.Assembly]::LoadFrom($assemblyPath)
+            $type = $assembly.GetType($typeName, $true)
+        }
+        catch {
+            $record = ConvertTo-DelegatedAdminErrorRecord -Message ("Loading the DelegatedAdmin interop assembly '{0}' failed: {1}" -f $assemblyPath, $_.Exception.Message) -ErrorId 'DelegatedAdmin.InteropLoadFailed' -Category ResourceUnavailable -TargetObject $assemblyPath -Exception $_.Exception
+            $PSCmdlet.ThrowTerminatingError($record)
+        }
     }
-    # A C# verbatim string: backslashes stay as they are, a double quote is doubled.
-    $literal = '@"' + $libraryPath.Replace('"', '""') + '"'
-    $source = $source.Replace($placeholder, ('internal const string LibraryName = {0};' -f $literal))
-
-    try {
-        Add-Type -TypeDefinition $source -Language CSharp -ErrorAction Stop
-    }
-    catch {
-        $record = ConvertTo-DelegatedAdminErrorRecord -Message ("Compiling the native binding '{0}' failed: {1}" -f $sourcePath, $_.Exception.Message) -ErrorId 'DelegatedAdmin.InteropCompileFailed' -Category InvalidOperation -TargetObject $sourcePath -Exception $_.Exception
-        $PSCmdlet.ThrowTerminatingError($record)
+    else {
+        Write-Verbose ("DelegatedAdmin: reusing the interop type {0} already loaded in this session." -f $typeName)
     }
 
     # Load the library now, so that a wrong architecture or a missing dependency fails at Import-Module with the
     # path in the message, not at the first cmdlet.
     try {
-        $version = [DelegatedAdmin.Interop.DelegatedAdminNative]::Version()
-        $script:DelegatedAdminLibraryVersion = $version
-        Write-Verbose ("DelegatedAdmin: loaded native library {0} from '{1}'." -f $version, $libraryPath)
+        $type::UseLibrary($libraryPath)
     }
     catch {
         $inner = $_.Exception
         while ($null -ne $inner.InnerException) {
             $inner = $inner.InnerException
         }
-        $hint = 'Check that the file is the delegated_admin library built for this OS and process architecture.'
-        if ($inner -is [System.BadImageFormatException]) {
-            $hint = 'The file is not a library for this process architecture (for example an x64 library in an arm64 or 32-bit PowerShell).'
+        if ($inner -is [System.InvalidOperationException]) {
+            # This module version's type is bound to another library file already (DELEGATED_ADMIN_LIBRARY changed
+            # between two imports): a loaded library cannot be swapped, the loaded one keeps serving.
+            Write-Warning ("{0} The library at '{1}' stays in use." -f $inner.Message, $type::LibraryPath)
+            $libraryPath = $type::LibraryPath
         }
-        elseif ($inner -is [System.EntryPointNotFoundException]) {
+        else {
+            $hint = 'Check that the file is the delegated_admin library built for this OS and process architecture.'
+            $what = 'could not be loaded'
+            if ($inner -is [System.BadImageFormatException] -or $inner.Message -match 'wrong ELF class|invalid ELF header|not a valid Win32 application|mach-o, but wrong architecture|file too short') {
+                $what = 'is not a loadable library for this process'
+                $hint = 'The file is damaged or built for another architecture (for example an x64 library in an arm64 or 32-bit PowerShell).'
+            }
+            elseif (Test-Path -LiteralPath $libraryPath -PathType Leaf) {
+                $what = 'exists but could not be loaded: a missing dependency'
+                $hint = 'A library it needs is not installed or not found (on Windows, build it with +crt-static or install the Visual C++ runtime; on Linux, check the glibc version with ldd).'
+            }
+            $message = "The native library '{0}' {1}. {2} Loader: {3}" -f $libraryPath, $what, $hint, $inner.Message
+            $record = ConvertTo-DelegatedAdminErrorRecord -Message $message -ErrorId 'DelegatedAdmin.LibraryLoadFailed' -Category ResourceUnavailable -TargetObject $libraryPath -Exception (New-Object -TypeName System.InvalidOperationException -ArgumentList $message, $inner)
+            $PSCmdlet.ThrowTerminatingError($record)
+        }
+    }
+
+    $version = $null
+    try {
+        $version = $type::Version()
+    }
+    catch {
+        $inner = $_.Exception
+        while ($null -ne $inner.InnerException) {
+            $inner = $inner.InnerException
+        }
+        $hint = 'The call failed.'
+        if ($inner -is [System.EntryPointNotFoundException]) {
             $hint = 'The file does not export da_version: it is not the delegated_admin library, or it is an older build.'
         }
-        $message = "The native library '{0}' could not be loaded: {1} {2}" -f $libraryPath, $inner.Message, $hint
-        $record = ConvertTo-DelegatedAdminErrorRecord -Message $message -ErrorId 'DelegatedAdmin.LibraryLoadFailed' -Category ResourceUnavailable -TargetObject $libraryPath -Exception $inner
+        $message = "The native library '{0}' loaded, but da_version failed: {1} {2}" -f $libraryPath, $hint, $inner.Message
+        $record = ConvertTo-DelegatedAdminErrorRecord -Message $message -ErrorId 'DelegatedAdmin.LibraryVersionFailed' -Category ResourceUnavailable -TargetObject $libraryPath -Exception (New-Object -TypeName System.InvalidOperationException -ArgumentList $message, $inner)
         $PSCmdlet.ThrowTerminatingError($record)
     }
+    if ([string]::IsNullOrEmpty($version) -or $version -notmatch '^\d+\.\d+\.\d+') {
+        $message = "The native library '{0}' loaded, but da_version returned no version ('{1}'): it is not a working delegated_admin library." -f $libraryPath, $version
+        $record = ConvertTo-DelegatedAdminErrorRecord -Message $message -ErrorId 'DelegatedAdmin.LibraryVersionFailed' -Category InvalidResult -TargetObject $libraryPath
+        $PSCmdlet.ThrowTerminatingError($record)
+    }
+    if ($version -ne $moduleVersion) {
+        Write-Warning ("The native library '{0}' is version {1}, the module {2}: they come from different builds." -f $libraryPath, $version, $moduleVersion)
+    }
+
+    $script:DelegatedAdminNative = $type
+    $script:DelegatedAdminExceptionType = $type.Assembly.GetType(('DelegatedAdmin.Interop.{0}.DelegatedAdminException' -f $versionTag), $true)
     $script:DelegatedAdminLibraryPath = $libraryPath
+    $script:DelegatedAdminLibraryVersion = $version
+    Write-Verbose ("DelegatedAdmin: native library {0} from '{1}' through {2}." -f $version, $libraryPath, $typeName)
 }

@@ -5,8 +5,11 @@ function Invoke-DelegatedAdminJob {
     when the command is stopped (Ctrl+C), and always free it.
 
     .DESCRIPTION
-    The shared engine of New-DelegatedAdminDapCleanupPlan and Invoke-DelegatedAdminDapCleanup.
-    1. da_job_start with {"operation": planDapCleanup | applyDapCleanup, ...the operation's fields} plus the
+    The shared engine of New-DelegatedAdminDapCleanupPlan, Invoke-DelegatedAdminDapCleanup,
+    Get-DelegatedAdminCustomer (listCustomers) and Remove-DelegatedAdminLighthouseAssignment -Wait
+    (removeLighthouseAssignment).
+    1. da_job_start with {"operation": planDapCleanup | applyDapCleanup | listCustomers |
+       removeLighthouseAssignment, ...the operation's fields} plus the
        connection's auth, endpoint, authority, timeoutSeconds, maxRetries and a new correlationId. -RawJson members
        are spliced into the request text as they are (the plan JSON is applied exactly as it was made, with no
        lossy round trip through PowerShell objects).
@@ -18,8 +21,10 @@ function Invoke-DelegatedAdminJob {
        outcome before it ends), then da_job_free in every case, then Write-Progress -Completed. The native calls
        come first and are plain .NET method calls, which run even while the pipeline is stopping.
 
-    Both cleanup operations list customers through the Customer Admin endpoint ("endpoint" of the request); an
-    apply removes DAP through Partner Center's ("partnerCenterEndpoint" when the connection sets the two apart).
+    The cleanup operations and listCustomers list customers through the Customer Admin endpoint ("endpoint" of the
+    request) with that service's token; an apply removes DAP through Partner Center's ("partnerCenterEndpoint" when
+    the connection sets the two apart, and "partnerCenterAuth" with Partner Center's token when the connection
+    brings a token per service). removeLighthouseAssignment goes to Resource Manager.
 
     .PARAMETER Operation
     planDapCleanup or applyDapCleanup.
@@ -42,6 +47,13 @@ function Invoke-DelegatedAdminJob {
     .PARAMETER PollIntervalMilliseconds
     The pause between two polls.
 
+    .PARAMETER ProgressParentId
+    The Write-Progress id of the caller's own progress bar, if any, so that this job's bar nests under it.
+
+    .PARAMETER Failure
+    When given, an error of the job (its start or its result) is stored in this [ref] instead of thrown (see
+    Invoke-DelegatedAdminNative).
+
     .PARAMETER TargetObject
     What the job is about (a plan id); it becomes the TargetObject of errors.
 
@@ -52,7 +64,7 @@ function Invoke-DelegatedAdminJob {
     [OutputType([pscustomobject])]
     param(
         [Parameter(Mandatory = $true)]
-        [ValidateSet('planDapCleanup', 'applyDapCleanup')]
+        [ValidateSet('planDapCleanup', 'applyDapCleanup', 'listCustomers', 'removeLighthouseAssignment')]
         [string] $Operation,
 
         [Parameter()]
@@ -76,17 +88,34 @@ function Invoke-DelegatedAdminJob {
         [int] $PollIntervalMilliseconds = 200,
 
         [Parameter()]
-        [object] $TargetObject
+        [object] $TargetObject,
+
+        [Parameter()]
+        [int] $ProgressParentId = -1,
+
+        [Parameter()]
+        [ref] $Failure
     )
 
-    $blockingName = 'da_plan_dap_cleanup'
-    if ($Operation -eq 'applyDapCleanup') {
-        $blockingName = 'da_apply_dap_cleanup'
+    $returnFailure = $PSBoundParameters.ContainsKey('Failure')
+    $blockingName = @{
+        planDapCleanup             = 'da_plan_dap_cleanup'
+        applyDapCleanup            = 'da_apply_dap_cleanup'
+        listCustomers              = 'da_list_delegated_admin_customers'
+        removeLighthouseAssignment = 'da_remove_lighthouse_assignment'
+    }[$Operation]
+    $service = 'CustomerAdmin'
+    if ($Operation -eq 'removeLighthouseAssignment') {
+        $service = 'ResourceManager'
     }
 
     $connection = $script:DelegatedAdminConnection
     if ($null -eq $connection) {
         $record = ConvertTo-DelegatedAdminErrorRecord -Message 'Not connected. Run Connect-DelegatedAdmin first (for example Connect-DelegatedAdmin -TenantId <partner tenant> -ClientId <app id> -DeviceCode).' -ErrorId 'DelegatedAdmin.NotConnected' -Category InvalidOperation -TargetObject $TargetObject
+        if ($returnFailure) {
+            $Failure.Value = $record
+            return
+        }
         throw $record
     }
 
@@ -94,7 +123,7 @@ function Invoke-DelegatedAdminJob {
     # Center's, named separately when the connection sets the two apart.
     $partnerCenter = [string]$connection.Endpoints['PartnerCenter']
     $customerAdmin = [string]$connection.Endpoints['CustomerAdmin']
-    $endpoint = $customerAdmin
+    $endpoint = [string]$connection.Endpoints[$service]
     $partnerCenterEndpoint = $null
     if ($Operation -eq 'applyDapCleanup' -and $partnerCenter -ne $customerAdmin) {
         $partnerCenterEndpoint = $partnerCenter
@@ -127,7 +156,7 @@ function Invoke-DelegatedAdminJob {
 
     $serviceUrl = $endpoint
     if ([string]::IsNullOrEmpty($serviceUrl)) {
-        $serviceUrl = Get-DelegatedAdminDefaultEndpoint -Service 'CustomerAdmin'
+        $serviceUrl = Get-DelegatedAdminDefaultEndpoint -Service $service
     }
     $serviceHost = $serviceUrl
     $uri = $null
@@ -140,99 +169,126 @@ function Invoke-DelegatedAdminJob {
     $finished = $false
     $resultText = $null
     $state = $null
+    $startFailure = $null
+    $progressId = Get-DelegatedAdminProgressId -Operation $Operation
     $maxEvents = 1000
     $watch = [System.Diagnostics.Stopwatch]::StartNew()
     try {
         # Start. The secrets exist as plain text only inside this block.
         $auth = $null
+        $partnerCenterAuth = $null
         $json = $null
         $startText = $null
         try {
-            $auth = Get-DelegatedAdminAuthRequest -Connection $connection
+            $auth = Get-DelegatedAdminAuthRequest -Connection $connection -Service $service
             $body['auth'] = $auth
+            if ($Operation -eq 'applyDapCleanup' -and $connection.AuthKind -eq 'AccessToken') {
+                # Brought tokens have one audience each: the removals need Partner Center's.
+                $partnerCenterAuth = Get-DelegatedAdminAuthRequest -Connection $connection -Service 'PartnerCenter'
+                $body['partnerCenterAuth'] = $partnerCenterAuth
+            }
             $json = ConvertTo-Json -InputObject $body -Depth 10 -Compress
             foreach ($name in @($RawJson.Keys)) {
                 $json = '{"' + [string]$name + '":' + [string]$RawJson[$name] + ',' + $json.Substring(1)
             }
             try {
-                $startText = [DelegatedAdmin.Interop.DelegatedAdminNative]::JobStart($json)
+                $startText = $script:DelegatedAdminNative::JobStart($json)
             }
             catch {
                 $inner = $_.Exception
                 while ($null -ne $inner.InnerException) {
                     $inner = $inner.InnerException
                 }
-                $record = ConvertTo-DelegatedAdminErrorRecord -Message ('Calling da_job_start in the native library failed: {0}' -f $inner.Message) -ErrorId 'DelegatedAdmin.NativeCallFailed' -Category ResourceUnavailable -TargetObject $TargetObject -Exception $inner
-                throw $record
+                $startFailure = ConvertTo-DelegatedAdminErrorRecord -Message ('Calling da_job_start in the native library failed: {0}' -f $inner.Message) -ErrorId 'DelegatedAdmin.NativeCallFailed' -Category ResourceUnavailable -TargetObject $TargetObject -Exception $inner
             }
         }
+        catch {
+            # Get-DelegatedAdminAuthRequest: no token for this service.
+            $startFailure = $_
+        }
         finally {
-            if ($null -ne $auth) {
-                $auth.Clear()
+            foreach ($secrets in @($auth, $partnerCenterAuth)) {
+                if ($null -ne $secrets) {
+                    $secrets.Clear()
+                }
             }
-            if ($body.Contains('auth')) {
-                $body.Remove('auth')
+            foreach ($name in @('auth', 'partnerCenterAuth')) {
+                if ($body.Contains($name)) {
+                    $body.Remove($name)
+                }
             }
             $auth = $null
+            $partnerCenterAuth = $null
             $json = $null
         }
 
-        $started = ConvertFrom-DelegatedAdminEnvelope -Json $startText -Operation $blockingName -TargetObject $TargetObject
-        $startedId = [string](Get-DelegatedAdminProperty -InputObject $started -Name 'jobId')
-        $parsedId = [guid]::Empty
-        if (-not [guid]::TryParse($startedId, [ref]$parsedId)) {
-            $record = ConvertTo-DelegatedAdminErrorRecord -Message ("da_job_start returned no job id (got '{0}')." -f $startedId) -ErrorId 'DelegatedAdmin.InvalidEnvelope' -Category InvalidResult -TargetObject $TargetObject
-            throw $record
+        $started = $null
+        if ($null -eq $startFailure) {
+            $envelopeFailure = $null
+            $started = ConvertFrom-DelegatedAdminEnvelope -Json $startText -Operation $blockingName -TargetObject $TargetObject -Failure ([ref]$envelopeFailure)
+            $startFailure = $envelopeFailure
         }
-        $jobId = $parsedId.ToString()
-        Write-Verbose ('Job {0} started ({1}); polling every {2} ms.' -f $jobId, $Operation, $PollIntervalMilliseconds)
+        if ($null -eq $startFailure) {
+            $startedId = [string](Get-DelegatedAdminProperty -InputObject $started -Name 'jobId')
+            $parsedId = [guid]::Empty
+            if ([guid]::TryParse($startedId, [ref]$parsedId)) {
+                $jobId = $parsedId.ToString()
+            }
+            else {
+                $startFailure = ConvertTo-DelegatedAdminErrorRecord -Message ("da_job_start returned no job id (got '{0}')." -f $startedId) -ErrorId 'DelegatedAdmin.InvalidEnvelope' -Category InvalidResult -TargetObject $TargetObject
+            }
+        }
+        # Nothing started on a failure: it is reported after the finally below (which has nothing to cancel).
+        if ($null -eq $startFailure) {
+            Write-Verbose ('Job {0} started ({1}); polling every {2} ms.' -f $jobId, $Operation, $PollIntervalMilliseconds)
 
-        # Poll until the job has ended and every event is drained.
-        $pollJson = '{"jobId":"' + $jobId + '","maxEvents":' + $maxEvents + '}'
-        $lastDropped = [long]0
-        while ($true) {
-            $pollText = [DelegatedAdmin.Interop.DelegatedAdminNative]::JobPoll($pollJson)
-            $status = ConvertFrom-DelegatedAdminEnvelope -Json $pollText -Operation 'da_job_poll' -TargetObject $TargetObject
+            # Poll until the job has ended and every event is drained.
+            $pollJson = '{"jobId":"' + $jobId + '","maxEvents":' + $maxEvents + '}'
+            $lastDropped = [long]0
+            while ($true) {
+                $pollText = $script:DelegatedAdminNative::JobPoll($pollJson)
+                $status = ConvertFrom-DelegatedAdminEnvelope -Json $pollText -Operation 'da_job_poll' -TargetObject $TargetObject
 
-            $shown = 0
-            foreach ($jobEvent in $status.events) {
-                if ($null -eq $jobEvent) {
+                $shown = 0
+                foreach ($jobEvent in $status.events) {
+                    if ($null -eq $jobEvent) {
+                        continue
+                    }
+                    $shown++
+                    $at = $jobEvent.at
+                    $atText = ''
+                    if ($at -is [datetime]) {
+                        $atText = $at.ToString('HH:mm:ss', [System.Globalization.CultureInfo]::InvariantCulture)
+                    }
+                    elseif ($null -ne $at) {
+                        $atString = [string]$at
+                        if ($atString.Length -ge 19) {
+                            $atText = $atString.Substring(11, 8)
+                        }
+                    }
+                    Write-Verbose (('{0} {1}' -f $atText, [string]$jobEvent.message).Trim())
+                }
+                $dropped = [long]$status.droppedEvents
+                if ($dropped -gt $lastDropped) {
+                    Write-Verbose ('{0} progress events were dropped (the library keeps 10,000 between two polls); the journal and the report have every outcome.' -f ($dropped - $lastDropped))
+                    $lastDropped = $dropped
+                }
+
+                Write-DelegatedAdminJobProgress -Operation $Operation -Activity $Activity -Status $status -Id $progressId -ParentId $ProgressParentId
+
+                $state = [string]$status.state
+                if ($state -eq 'succeeded' -or $state -eq 'failed' -or $state -eq 'cancelled') {
+                    if ($shown -lt $maxEvents) {
+                        break
+                    }
                     continue
                 }
-                $shown++
-                $at = $jobEvent.at
-                $atText = ''
-                if ($at -is [datetime]) {
-                    $atText = $at.ToString('HH:mm:ss', [System.Globalization.CultureInfo]::InvariantCulture)
-                }
-                elseif ($null -ne $at) {
-                    $atString = [string]$at
-                    if ($atString.Length -ge 19) {
-                        $atText = $atString.Substring(11, 8)
-                    }
-                }
-                Write-Verbose (('{0} {1}' -f $atText, [string]$jobEvent.message).Trim())
-            }
-            $dropped = [long]$status.droppedEvents
-            if ($dropped -gt $lastDropped) {
-                Write-Verbose ('{0} progress events were dropped (the library keeps 10,000 between two polls); the journal and the report have every outcome.' -f ($dropped - $lastDropped))
-                $lastDropped = $dropped
+                Start-Sleep -Milliseconds $PollIntervalMilliseconds
             }
 
-            Write-DelegatedAdminJobProgress -Operation $Operation -Activity $Activity -Status $status
-
-            $state = [string]$status.state
-            if ($state -eq 'succeeded' -or $state -eq 'failed' -or $state -eq 'cancelled') {
-                if ($shown -lt $maxEvents) {
-                    break
-                }
-                continue
-            }
-            Start-Sleep -Milliseconds $PollIntervalMilliseconds
+            $resultText = $script:DelegatedAdminNative::JobResult('{"jobId":"' + $jobId + '","waitSeconds":30}')
+            $finished = $true
         }
-
-        $resultText = [DelegatedAdmin.Interop.DelegatedAdminNative]::JobResult('{"jobId":"' + $jobId + '","waitSeconds":30}')
-        $finished = $true
     }
     finally {
         if ($null -ne $jobId) {
@@ -241,15 +297,15 @@ function Invoke-DelegatedAdminJob {
                 # Stopped (Ctrl+C) or failed while the job runs: cancel it and let it settle, so that an apply has
                 # journaled every outcome before the command ends. Plain .NET calls: they run while stopping.
                 try {
-                    $null = [DelegatedAdmin.Interop.DelegatedAdminNative]::JobCancel('{"jobId":"' + $jobId + '"}')
-                    $settled = [DelegatedAdmin.Interop.DelegatedAdminNative]::JobResult('{"jobId":"' + $jobId + '","waitSeconds":' + $CancelWaitSeconds + '}')
+                    $null = $script:DelegatedAdminNative::JobCancel('{"jobId":"' + $jobId + '"}')
+                    $settled = $script:DelegatedAdminNative::JobResult('{"jobId":"' + $jobId + '","waitSeconds":' + $CancelWaitSeconds + '}')
                 }
                 catch {
                     $settled = $null
                 }
             }
             try {
-                $null = [DelegatedAdmin.Interop.DelegatedAdminNative]::JobFree('{"jobId":"' + $jobId + '"}')
+                $null = $script:DelegatedAdminNative::JobFree('{"jobId":"' + $jobId + '"}')
             }
             catch {
                 $null = $null
@@ -297,14 +353,29 @@ function Invoke-DelegatedAdminJob {
             }
         }
         try {
-            Write-Progress -Activity $Activity -Completed
+            Write-Progress -Id $progressId -Activity $Activity -Completed
         }
         catch {
             $null = $null
         }
     }
 
-    $result = ConvertFrom-DelegatedAdminEnvelope -Json $resultText -Operation $blockingName -TargetObject $TargetObject
-    Write-Verbose ('Job {0} {1} after {2:N1} s.' -f $jobId, $state, $watch.Elapsed.TotalSeconds)
-    return $result
+    if ($null -ne $startFailure) {
+        if ($returnFailure) {
+            $Failure.Value = $startFailure
+            return
+        }
+        throw $startFailure
+    }
+    Write-Verbose ('Job {0} {1} after {2} s.' -f $jobId, $state, $watch.Elapsed.TotalSeconds.ToString('0.0', [System.Globalization.CultureInfo]::InvariantCulture))
+    if ($returnFailure) {
+        $resultFailure = $null
+        $result = ConvertFrom-DelegatedAdminEnvelope -Json $resultText -Operation $blockingName -TargetObject $TargetObject -Failure ([ref]$resultFailure)
+        if ($null -ne $resultFailure) {
+            $Failure.Value = $resultFailure
+            return
+        }
+        return $result
+    }
+    return (ConvertFrom-DelegatedAdminEnvelope -Json $resultText -Operation $blockingName -TargetObject $TargetObject)
 }

@@ -8,7 +8,7 @@ function Invoke-DelegatedAdminNative {
        just for the JSON), endpoint of the operation's service, authority, correlationId (a new GUID, so that
        -Verbose can show it before the call), timeoutSeconds and maxRetries.
     2. Serializes with ConvertTo-Json -Depth 10 -Compress and calls the native function through
-       [DelegatedAdmin.Interop.DelegatedAdminNative]::Invoke (UTF-8 in, UTF-8 out, always freed).
+       $script:DelegatedAdminNative::Invoke (UTF-8 in, UTF-8 out, always freed).
     3. Parses the envelope; returns "result" when ok is true, otherwise throws the ErrorRecord built by
        ConvertTo-DelegatedAdminErrorRecord (callers write it as terminating or non-terminating).
     -Verbose shows the operation, the HTTP method, the service host and the correlation id; never a secret.
@@ -24,6 +24,11 @@ function Invoke-DelegatedAdminNative {
 
     .PARAMETER TargetObject
     What the call is about (customer id, assignment id); it becomes the ErrorRecord's TargetObject.
+
+    .PARAMETER Failure
+    When given, a failure is not thrown: its ErrorRecord is stored in this [ref] and nothing is returned. Cmdlets
+    that write one non-terminating error per pipeline item use it, because an exception thrown (even if caught)
+    inside a command is also collected by its caller's -ErrorVariable, which would then hold every error twice.
 
     .OUTPUTS
     PSCustomObject. The envelope's result.
@@ -44,8 +49,13 @@ function Invoke-DelegatedAdminNative {
         [object] $Connection,
 
         [Parameter()]
-        [object] $TargetObject
+        [object] $TargetObject,
+
+        [Parameter()]
+        [ref] $Failure
     )
+
+    $returnFailure = $PSBoundParameters.ContainsKey('Failure')
 
     # What each operation talks to: the service whose endpoint it uses, and the HTTP method, for -Verbose.
     $operations = @{
@@ -65,6 +75,10 @@ function Invoke-DelegatedAdminNative {
     }
     if ($info.Auth -and $null -eq $Connection) {
         $record = ConvertTo-DelegatedAdminErrorRecord -Message 'Not connected. Run Connect-DelegatedAdmin first (for example Connect-DelegatedAdmin -TenantId <partner tenant> -ClientId <app id> -ClientSecret (Read-Host -AsSecureString)).' -ErrorId 'DelegatedAdmin.NotConnected' -Category InvalidOperation -TargetObject $TargetObject
+        if ($returnFailure) {
+            $Failure.Value = $record
+            return
+        }
         throw $record
     }
 
@@ -113,17 +127,18 @@ function Invoke-DelegatedAdminNative {
     $auth = $null
     $json = $null
     $envelopeJson = $null
+    $record = $null
     $started = [DateTime]::UtcNow
     try {
         if ($info.Auth) {
-            $auth = Get-DelegatedAdminAuthRequest -Connection $Connection
+            $auth = Get-DelegatedAdminAuthRequest -Connection $Connection -Service $info.Service
             $body['auth'] = $auth
         }
 
         $json = ConvertTo-Json -InputObject $body -Depth 10 -Compress
 
         try {
-            $envelopeJson = [DelegatedAdmin.Interop.DelegatedAdminNative]::Invoke($Operation, $json)
+            $envelopeJson = $script:DelegatedAdminNative::Invoke($Operation, $json)
         }
         catch {
             $inner = $_.Exception
@@ -131,8 +146,11 @@ function Invoke-DelegatedAdminNative {
                 $inner = $inner.InnerException
             }
             $record = ConvertTo-DelegatedAdminErrorRecord -Message ('Calling {0} in the native library failed: {1}' -f $Operation, $inner.Message) -ErrorId 'DelegatedAdmin.NativeCallFailed' -Category ResourceUnavailable -TargetObject $TargetObject -Exception $inner
-            throw $record
         }
+    }
+    catch {
+        # Get-DelegatedAdminAuthRequest: no token for this service.
+        $record = $_
     }
     finally {
         # Drop every plain-text copy of a secret as soon as the call returns.
@@ -146,12 +164,24 @@ function Invoke-DelegatedAdminNative {
         $json = $null
     }
 
+    if ($null -ne $record) {
+        if ($returnFailure) {
+            $Failure.Value = $record
+            return
+        }
+        throw $record
+    }
+
     $elapsed = [int]([DateTime]::UtcNow - $started).TotalMilliseconds
     try {
         $envelope = ConvertFrom-Json -InputObject $envelopeJson -ErrorAction Stop
     }
     catch {
         $record = ConvertTo-DelegatedAdminErrorRecord -Message ('{0} returned text that is not JSON: {1}' -f $Operation, $_.Exception.Message) -ErrorId 'DelegatedAdmin.InvalidEnvelope' -Category InvalidResult -TargetObject $TargetObject -Exception $_.Exception
+        if ($returnFailure) {
+            $Failure.Value = $record
+            return
+        }
         throw $record
     }
 
@@ -172,5 +202,9 @@ function Invoke-DelegatedAdminNative {
     }
     Write-Verbose ('{0}: failed with {1} in {2} ms (correlation id {3})' -f $Operation, (Get-DelegatedAdminProperty -InputObject $nativeError -Name 'kind'), $elapsed, $echoedCorrelationId)
     $record = ConvertTo-DelegatedAdminErrorRecord -NativeError $nativeError -Operation $Operation -TargetObject $TargetObject
+    if ($returnFailure) {
+        $Failure.Value = $record
+        return
+    }
     throw $record
 }

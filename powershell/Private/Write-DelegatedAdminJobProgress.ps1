@@ -1,10 +1,12 @@
 function Write-DelegatedAdminJobProgress {
     <#
     .SYNOPSIS
-    Shows one da_job_poll status of a DAP cleanup job with Write-Progress.
+    Shows one da_job_poll status of a job with Write-Progress.
 
     .DESCRIPTION
-    planDapCleanup: no total is known while listing, so the status says how many customers were listed.
+    planDapCleanup and listCustomers: no total is known while listing, so the status says how many customers were
+    listed. removeLighthouseAssignment: how long ARM has been deleting. Numbers are formatted the same in every
+    culture (1,234).
     applyDapCleanup: the percentage is done / total candidates, and the status carries the removed, failed and
     skipped counts, the requests in flight and the throttle pauses. Everything that matters is in -Status, because
     PowerShell 7's default (minimal) progress view shows only the activity and the status; Windows PowerShell 5.1
@@ -21,7 +23,10 @@ function Write-DelegatedAdminJobProgress {
     inFlight, throttlePauses}, ...}.
 
     .PARAMETER Id
-    The Write-Progress id.
+    The Write-Progress id (Get-DelegatedAdminProgressId; never 0).
+
+    .PARAMETER ParentId
+    The id of the bar this one nests under, or -1.
 
     .OUTPUTS
     None.
@@ -30,7 +35,7 @@ function Write-DelegatedAdminJobProgress {
     [OutputType([void])]
     param(
         [Parameter(Mandatory = $true)]
-        [ValidateSet('planDapCleanup', 'applyDapCleanup')]
+        [ValidateSet('planDapCleanup', 'applyDapCleanup', 'listCustomers', 'removeLighthouseAssignment')]
         [string] $Operation,
 
         [Parameter(Mandatory = $true)]
@@ -40,9 +45,16 @@ function Write-DelegatedAdminJobProgress {
         [AllowNull()]
         [object] $Status,
 
+        [Parameter(Mandatory = $true)]
+        [ValidateRange(1, [int]::MaxValue)]
+        [int] $Id,
+
         [Parameter()]
-        [int] $Id = 0
+        [int] $ParentId = -1
     )
+
+    $invariant = [System.Globalization.CultureInfo]::InvariantCulture
+    $n = { param($value) ([long]$value).ToString('N0', $invariant) }
 
     $state = ''
     $progress = $null
@@ -71,23 +83,42 @@ function Write-DelegatedAdminJobProgress {
         $pauses = [long]$progress.throttlePauses
     }
 
-    if ($Operation -eq 'planDapCleanup') {
-        $text = 'Listing delegated admin customers: {0:N0} listed' -f $listed
+    if ($Operation -eq 'planDapCleanup' -or $Operation -eq 'listCustomers') {
+        $text = 'Listing delegated admin customers: {0} listed' -f (& $n $listed)
         if ($phase -eq 'finished') {
-            $text = 'Planned: {0:N0} customers listed' -f $listed
+            $text = '{0} customers listed' -f (& $n $listed)
+            if ($Operation -eq 'planDapCleanup') {
+                $text = 'Planned: ' + $text
+            }
         }
         if ($state -eq 'cancelling') {
             $text = 'Cancelling. ' + $text
         }
-        Write-Progress -Id $Id -Activity $Activity -Status $text
+        Write-Progress -Id $Id -ParentId $ParentId -Activity $Activity -Status $text
+        return
+    }
+
+    if ($Operation -eq 'removeLighthouseAssignment') {
+        $seconds = 0
+        if ($null -ne $Status) {
+            $seconds = [long][Math]::Floor([double]$Status.elapsedSeconds)
+        }
+        $text = 'Waiting for Azure Resource Manager to finish the delete ({0} s)' -f (& $n $seconds)
+        if ($phase -eq 'finished') {
+            $text = 'Deleted'
+        }
+        if ($state -eq 'cancelling') {
+            $text = 'Stopping the wait (the delete goes on in Azure). ' + $text
+        }
+        Write-Progress -Id $Id -ParentId $ParentId -Activity $Activity -Status $text
         return
     }
 
     if ($phase -eq 'rechecking') {
-        $text = 'Rechecking which of the {0:N0} candidates still have DAP ({1:N0} settled by an earlier run)' -f $total, $done
+        $text = 'Rechecking which of the {0} candidates still have DAP ({1} settled by an earlier run)' -f (& $n $total), (& $n $done)
     }
     else {
-        $text = '{0:N0} of {1:N0} done: {2:N0} removed, {3:N0} failed, {4:N0} skipped; {5:N0} in flight; {6:N0} throttle pauses' -f $done, $total, $removed, $failed, $skipped, $inFlight, $pauses
+        $text = '{0} of {1} done: {2} removed, {3} failed, {4} skipped; {5} in flight; {6} throttle pauses' -f (& $n $done), (& $n $total), (& $n $removed), (& $n $failed), (& $n $skipped), (& $n $inFlight), (& $n $pauses)
     }
     if ($state -eq 'cancelling') {
         $text = 'Cancelling (waiting for the requests in flight). ' + $text
@@ -102,5 +133,5 @@ function Write-DelegatedAdminJobProgress {
     if ($percent -gt 100) {
         $percent = 100
     }
-    Write-Progress -Id $Id -Activity $Activity -Status $text -PercentComplete $percent
+    Write-Progress -Id $Id -ParentId $ParentId -Activity $Activity -Status $text -PercentComplete $percent
 }

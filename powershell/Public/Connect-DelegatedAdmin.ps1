@@ -14,8 +14,15 @@ function Connect-DelegatedAdmin {
     - RefreshToken: -ClientId and -RefreshToken (the partner Secure Application Model), optional -ClientSecret.
     - DeviceCode: -ClientId -DeviceCode; prints the sign-in message, waits until you sign in (Ctrl+C stops it),
       then keeps the refresh token it received (App+User, which Partner Center's DAP operations require).
-    - AccessToken: a bearer token you obtained yourself (for example with Get-MsalToken); it is sent as is to
-      every service, so it must be valid for the services you call.
+    - AccessToken: bearer tokens you obtained yourself (for example with Get-MsalToken). Each service accepts
+      only a token issued for its own audience, so give one per service you call: -PartnerCenterAccessToken
+      (https://api.partnercenter.microsoft.com: DAP removal, and the cleanup's removals),
+      -CustomerAdminAccessToken (https://api.partnercustomeradministration.microsoft.com: listing customers, the
+      cleanup's plan and recheck), -ResourceManagerAccessToken (https://management.azure.com: Lighthouse) and
+      -CloudCockpitAccessToken (CloudCockpit). -AccessToken is used for every service without a token of its own.
+    - Context: the connection of another runspace (Get-DelegatedAdminContext), for ForEach-Object -Parallel,
+      Start-ThreadJob and runspace pools: module state is per runspace, so each one connects with -Context
+      $using:context (its secrets are copied, never shown, and not validated again).
 
     When -TenantId is omitted and you are connected to Microsoft Graph (Connect-MgGraph), the tenant of
     Get-MgContext is used. The credentials are checked once by acquiring a Partner Center token, unless
@@ -45,7 +52,24 @@ function Connect-DelegatedAdmin {
     that a refresh token is issued; the identity platform exchanges it for the other services' tokens.
 
     .PARAMETER AccessToken
-    A bearer access token, as a SecureString.
+    A bearer access token, as a SecureString, for every service that has no token of its own below.
+
+    .PARAMETER PartnerCenterAccessToken
+    A bearer token for Partner Center (audience https://api.partnercenter.microsoft.com), as a SecureString.
+
+    .PARAMETER CustomerAdminAccessToken
+    A bearer token for the delegated admin customers API (audience
+    https://api.partnercustomeradministration.microsoft.com), as a SecureString.
+
+    .PARAMETER ResourceManagerAccessToken
+    A bearer token for Azure Resource Manager (audience https://management.azure.com), as a SecureString.
+
+    .PARAMETER CloudCockpitAccessToken
+    A bearer token for the CloudCockpit API, as a SecureString.
+
+    .PARAMETER Context
+    A DelegatedAdmin.Context from Get-DelegatedAdminContext (or Connect-DelegatedAdmin -PassThru) in another
+    runspace: connects this runspace the same way.
 
     .PARAMETER Authority
     The identity authority, for sovereign clouds (for example https://login.microsoftonline.us). Defaults to
@@ -101,6 +125,24 @@ function Connect-DelegatedAdmin {
     Connect-DelegatedAdmin -Credential (Get-Credential -UserName $appId -Message 'Client secret') -TenantId $partnerTenantId
 
     .EXAMPLE
+    $customerAdmin = Get-MsalToken -ClientId $appId -TenantId $partnerTenantId -Scopes 'https://api.partnercustomeradministration.microsoft.com/user_impersonation'
+    $partnerCenter = Get-MsalToken -ClientId $appId -TenantId $partnerTenantId -Scopes 'https://api.partnercenter.microsoft.com/user_impersonation'
+    Connect-DelegatedAdmin -CustomerAdminAccessToken (ConvertTo-SecureString $customerAdmin.AccessToken -AsPlainText -Force) -PartnerCenterAccessToken (ConvertTo-SecureString $partnerCenter.AccessToken -AsPlainText -Force)
+
+    Brings one token per service (App+User, signed in with MSAL.PS): lists customers and removes DAP relationships.
+
+    .EXAMPLE
+    $context = Get-DelegatedAdminContext
+    $ids | ForEach-Object -Parallel {
+        Import-Module DelegatedAdmin
+        Connect-DelegatedAdmin -Context $using:context
+        Remove-DelegatedAdminDapRelationship -CustomerTenantId $_ -Force
+    } -ThrottleLimit 4
+
+    PowerShell 7: the connection of this session in parallel runspaces (also Start-ThreadJob -ScriptBlock { ... }
+    with $using:context). For thousands of customers prefer Invoke-DelegatedAdminDapCleanup, which paces itself.
+
+    .EXAMPLE
     Connect-DelegatedAdmin -Endpoint http://127.0.0.1:8787 -TenantId $fixtures.tenantId -ClientId $fixtures.clientId -ClientSecret $secret -PassThru
 
     Talks to the local emulator (identity, Partner Center, delegated admin customers, CloudCockpit and ARM).
@@ -148,9 +190,29 @@ function Connect-DelegatedAdmin {
         [ValidateNotNullOrEmpty()]
         [string] $Scope = 'https://api.partnercenter.microsoft.com/user_impersonation offline_access',
 
-        [Parameter(Mandatory = $true, ParameterSetName = 'AccessToken')]
+        [Parameter(ParameterSetName = 'AccessToken')]
         [ValidateNotNull()]
         [System.Security.SecureString] $AccessToken,
+
+        [Parameter(ParameterSetName = 'AccessToken')]
+        [ValidateNotNull()]
+        [System.Security.SecureString] $PartnerCenterAccessToken,
+
+        [Parameter(ParameterSetName = 'AccessToken')]
+        [ValidateNotNull()]
+        [System.Security.SecureString] $CustomerAdminAccessToken,
+
+        [Parameter(ParameterSetName = 'AccessToken')]
+        [ValidateNotNull()]
+        [System.Security.SecureString] $ResourceManagerAccessToken,
+
+        [Parameter(ParameterSetName = 'AccessToken')]
+        [ValidateNotNull()]
+        [System.Security.SecureString] $CloudCockpitAccessToken,
+
+        [Parameter(Mandatory = $true, ParameterSetName = 'Context', ValueFromPipeline = $true)]
+        [ValidateNotNull()]
+        [psobject] $Context,
 
         [Parameter()]
         [ValidatePattern('^https?://')]
@@ -192,6 +254,34 @@ function Connect-DelegatedAdmin {
     )
 
     $authKind = $PSCmdlet.ParameterSetName
+    if ($authKind -eq 'Context') {
+        # Another runspace's connection: copy it (its SecureStrings too), so that each runspace owns and disposes
+        # its own, and do not validate it again.
+        $source = $null
+        $property = $Context.PSObject.Properties['Connection']
+        if ($null -ne $property) {
+            $source = $property.Value
+        }
+        if ($null -eq $source -or $null -eq $source.PSObject.Properties['AuthKind']) {
+            $record = ConvertTo-DelegatedAdminErrorRecord -Message '-Context takes the DelegatedAdmin.Context that Get-DelegatedAdminContext (or Connect-DelegatedAdmin -PassThru) returns in a connected session.' -ErrorId 'DelegatedAdmin.InvalidArgument.Context' -Category InvalidArgument -TargetObject $Context
+            $PSCmdlet.ThrowTerminatingError($record)
+        }
+        $copy = Copy-DelegatedAdminConnection -Connection $source
+        Clear-DelegatedAdminConnection
+        $script:DelegatedAdminConnection = $copy
+        Write-Verbose ('Connected from a context: {0} authentication, tenant {1}, client {2}.' -f $copy.AuthKind, $copy.TenantId, $copy.ClientId)
+        if ($PassThru) {
+            Get-DelegatedAdminContext
+        }
+        return
+    }
+    if ($authKind -eq 'AccessToken') {
+        $given = @($AccessToken, $PartnerCenterAccessToken, $CustomerAdminAccessToken, $ResourceManagerAccessToken, $CloudCockpitAccessToken) | Where-Object { $null -ne $_ }
+        if (@($given).Count -eq 0) {
+            $record = ConvertTo-DelegatedAdminErrorRecord -Message 'Give -AccessToken, or a token per service: -PartnerCenterAccessToken, -CustomerAdminAccessToken, -ResourceManagerAccessToken, -CloudCockpitAccessToken.' -ErrorId 'DelegatedAdmin.InvalidArgument.AccessToken' -Category InvalidArgument -TargetObject $null
+            $PSCmdlet.ThrowTerminatingError($record)
+        }
+    }
     if ($authKind -eq 'Credential') {
         $authKind = 'ClientSecret'
         if ([string]::IsNullOrWhiteSpace($Credential.UserName)) {
@@ -291,6 +381,19 @@ function Connect-DelegatedAdmin {
         $accessCopy = $AccessToken.Copy()
         $accessCopy.MakeReadOnly()
     }
+    # Per-service tokens (each service accepts only its own audience); -AccessToken covers the others.
+    $accessTokens = @{}
+    foreach ($pair in @(
+            @('PartnerCenter', $PartnerCenterAccessToken),
+            @('CustomerAdmin', $CustomerAdminAccessToken),
+            @('ResourceManager', $ResourceManagerAccessToken),
+            @('CloudCockpit', $CloudCockpitAccessToken))) {
+        if ($null -ne $pair[1]) {
+            $tokenCopy = $pair[1].Copy()
+            $tokenCopy.MakeReadOnly()
+            $accessTokens[$pair[0]] = $tokenCopy
+        }
+    }
 
     $connection = [pscustomobject]@{
         PSTypeName     = 'DelegatedAdmin.Connection'
@@ -301,6 +404,7 @@ function Connect-DelegatedAdmin {
         ClientSecret   = $secretCopy
         RefreshToken   = $refreshCopy
         AccessToken    = $accessCopy
+        AccessTokens   = $accessTokens
         Authority      = $Authority
         Endpoints      = $endpoints
         TimeoutSeconds = $timeout

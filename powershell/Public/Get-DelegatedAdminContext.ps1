@@ -5,8 +5,10 @@ function Get-DelegatedAdminContext {
 
     .DESCRIPTION
     Returns nothing when not connected (like Get-MgContext). Never returns a secret: it only says which kind of
-    credential is in use. Endpoints the connection does not override show the public default the native library
-    uses.
+    credential is in use (ServiceTokens names the services that have a token of their own). Endpoints the
+    connection does not override show the public default the native library uses. Its Connection property (not
+    shown) is what Connect-DelegatedAdmin -Context takes in another runspace: ForEach-Object -Parallel,
+    Start-ThreadJob or a runspace pool; its secrets are SecureStrings and print as such.
 
     .EXAMPLE
     Get-DelegatedAdminContext
@@ -15,6 +17,13 @@ function Get-DelegatedAdminContext {
 
     .EXAMPLE
     if (-not (Get-DelegatedAdminContext)) { Connect-DelegatedAdmin -DeviceCode -ClientId $appId }
+
+    .EXAMPLE
+    $context = Get-DelegatedAdminContext
+    Start-ThreadJob -ScriptBlock { Import-Module DelegatedAdmin; Connect-DelegatedAdmin -Context $using:context; Get-DelegatedAdminCustomer -InactiveDays 90 } | Receive-Job -Wait
+
+    Uses this session's connection in a thread job (PowerShell 7; on Windows PowerShell 5.1 with the ThreadJob
+    module, or in a runspace of its own: [powershell]::Create()).
 
     .OUTPUTS
     DelegatedAdmin.Context
@@ -54,5 +63,8 @@ function Get-DelegatedAdminContext {
         ConnectedAt             = $connection.ConnectedAt
         LibraryPath             = $script:DelegatedAdminLibraryPath
         LibraryVersion          = $script:DelegatedAdminLibraryVersion
+        ServiceTokens           = @($connection.AccessTokens.Keys | Sort-Object)
+        # For Connect-DelegatedAdmin -Context in other runspaces; its secrets are SecureStrings, never shown.
+        Connection              = $connection
     }
 }

@@ -5,8 +5,9 @@ function Get-DelegatedAdminCustomer {
 
     .DESCRIPTION
     Calls the Partner Customer Delegated Administration API (delegatedAdminCustomers) through the native
-    library. All pages are followed by default. The OData options are parameters: -Filter, -Select, -OrderBy,
-    -Top, -Skip and -IncludeCount.
+    library. All pages are followed by default, as a native job: Write-Progress shows how many customers were
+    listed, -Verbose shows each page, and Ctrl+C stops the listing at once (nothing is returned then). The OData
+    options are parameters: -Filter, -Select, -OrderBy, -Top, -Skip and -IncludeCount.
 
     -InactiveDays N is the DAP clean-up convenience: it returns the customers that still have DAP enabled and
     whose last partner sign-in (lastSignInDateTime) is older than N days, or that never had a sign-in and whose
@@ -33,7 +34,9 @@ function Get-DelegatedAdminCustomer {
     Skips this many customers ($skip).
 
     .PARAMETER First
-    Returns at most this many customers in total (after -InactiveDays filtering), following pages as needed.
+    Returns at most this many customers in total, following pages only as far as needed: up to 300 take one
+    request, more stop paging once that many were listed. With -InactiveDays it counts the inactive customers
+    returned (the inactivity is decided here, so every page is listed).
 
     .PARAMETER IncludeCount
     Asks the service for the total number of matching customers ($count=true) and writes it to the information
@@ -56,6 +59,11 @@ function Get-DelegatedAdminCustomer {
     Get-DelegatedAdminCustomer -InactiveDays 90 | Remove-DelegatedAdminDapRelationship -WhatIf
 
     Shows which DAP relationships the clean-up would remove, without removing anything.
+
+    .EXAMPLE
+    Get-DelegatedAdminCustomer -OrderBy 'lastSignInDateTime desc' -First 1000
+
+    The 1,000 most recently used relationships: four pages of 300, not every page of a large partner.
 
     .EXAMPLE
     Get-DelegatedAdminCustomer -Filter 'dapEnabled eq true' -OrderBy 'lastSignInDateTime desc' -Top 50 -IncludeCount -InformationVariable total
@@ -172,16 +180,25 @@ function Get-DelegatedAdminCustomer {
     }
     else {
         $request['allPages'] = $true
+        if ($PSCmdlet.ParameterSetName -eq 'All' -and $PSBoundParameters.ContainsKey('First')) {
+            # Stop paging once -First customers were listed.
+            $request['maxResults'] = $First
+        }
     }
 
-    try {
-        $result = Invoke-DelegatedAdminNative -Operation 'da_list_delegated_admin_customers' -Request $request
+    $failure = $null
+    if ($request['allPages']) {
+        # Every page: a job, so that the listing shows progress and Ctrl+C stops it.
+        $result = Invoke-DelegatedAdminJob -Operation 'listCustomers' -Request $request -Activity 'Listing delegated admin customers' -StoppedMessage 'The listing of delegated admin customers was stopped; no customers are returned.' -CancelWaitSeconds 10 -PollIntervalMilliseconds 100 -Failure ([ref]$failure)
     }
-    catch {
-        if (Test-DelegatedAdminTerminatingError -ErrorRecord $_) {
-            $PSCmdlet.ThrowTerminatingError($_)
+    else {
+        $result = Invoke-DelegatedAdminNative -Operation 'da_list_delegated_admin_customers' -Request $request -Failure ([ref]$failure)
+    }
+    if ($null -ne $failure) {
+        if (Test-DelegatedAdminTerminatingError -ErrorRecord $failure) {
+            $PSCmdlet.ThrowTerminatingError($failure)
         }
-        $PSCmdlet.WriteError($_)
+        $PSCmdlet.WriteError($failure)
         return
     }
 

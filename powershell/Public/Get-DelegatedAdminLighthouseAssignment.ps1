@@ -8,11 +8,13 @@ function Get-DelegatedAdminLighthouseAssignment {
     native library and returns one flattened object per assignment: AssignmentId, Name, Scope,
     ProvisioningState, and with -IncludeDefinition the managing tenant (ManagedByTenantId and
     ManagedByTenantName), the offer and its authorizations. Scopes come from -Scope, from -SubscriptionId, or from
-    the pipeline (strings, or objects with a Scope or SubscriptionId property, such as Get-AzSubscription's). A
-    failure for one scope is written as a non-terminating error and the other scopes continue.
+    the pipeline: strings, or objects with a Scope, ResourceId (Get-AzResourceGroup's) or SubscriptionId
+    (Get-AzSubscription's) property. A failure for one scope, a scope that is not a subscription or resource group
+    included, is written as a non-terminating error and the other scopes continue.
 
     .PARAMETER Scope
     /subscriptions/{subscriptionId} or /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}.
+    From the pipeline also by the property name ResourceId (Get-AzResourceGroup).
 
     .PARAMETER SubscriptionId
     One or more subscription ids; the scope is /subscriptions/{id}.
@@ -32,6 +34,11 @@ function Get-DelegatedAdminLighthouseAssignment {
 
     Finds the delegations a former managing tenant still holds in every subscription you can see.
 
+    .EXAMPLE
+    Get-AzResourceGroup | Get-DelegatedAdminLighthouseAssignment
+
+    The resource groups' own delegations, bound by their ResourceId.
+
     .OUTPUTS
     DelegatedAdmin.LighthouseAssignment
     #>
@@ -39,6 +46,7 @@ function Get-DelegatedAdminLighthouseAssignment {
     [OutputType('DelegatedAdmin.LighthouseAssignment')]
     param(
         [Parameter(Mandatory = $true, Position = 0, ParameterSetName = 'Scope', ValueFromPipeline = $true, ValueFromPipelineByPropertyName = $true)]
+        [Alias('ResourceId')]
         [ValidateNotNullOrEmpty()]
         [string[]] $Scope,
 
@@ -70,8 +78,10 @@ function Get-DelegatedAdminLighthouseAssignment {
         $pattern = '^/subscriptions/[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}(/resourceGroups/[^/]+)?$'
         foreach ($item in $scopes) {
             if ($item -notmatch $pattern) {
+                # One bad item of a pipeline: say so, and go on with the others.
                 $record = ConvertTo-DelegatedAdminErrorRecord -Message ("'{0}' is not a Lighthouse scope: use /subscriptions/{{subscriptionId}} or /subscriptions/{{subscriptionId}}/resourceGroups/{{name}}." -f $item) -ErrorId 'DelegatedAdmin.InvalidArgument.Scope' -Category InvalidArgument -TargetObject $item
-                $PSCmdlet.ThrowTerminatingError($record)
+                $PSCmdlet.WriteError($record)
+                continue
             }
 
             $request = [ordered]@{ scope = $item }
@@ -82,14 +92,13 @@ function Get-DelegatedAdminLighthouseAssignment {
                 $request['filter'] = $Filter
             }
 
-            try {
-                $result = Invoke-DelegatedAdminNative -Operation 'da_list_lighthouse_assignments' -Request $request -TargetObject $item
-            }
-            catch {
-                if (Test-DelegatedAdminTerminatingError -ErrorRecord $_) {
-                    $PSCmdlet.ThrowTerminatingError($_)
+            $failure = $null
+            $result = Invoke-DelegatedAdminNative -Operation 'da_list_lighthouse_assignments' -Request $request -TargetObject $item -Failure ([ref]$failure)
+            if ($null -ne $failure) {
+                if (Test-DelegatedAdminTerminatingError -ErrorRecord $failure) {
+                    $PSCmdlet.ThrowTerminatingError($failure)
                 }
-                $PSCmdlet.WriteError($_)
+                $PSCmdlet.WriteError($failure)
                 continue
             }
 

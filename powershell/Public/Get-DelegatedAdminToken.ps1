@@ -19,8 +19,10 @@ function Get-DelegatedAdminToken {
     Returns AccessToken (and RefreshToken) as plain strings. Anyone who sees the output can use the token.
 
     .EXAMPLE
-    $token = Get-DelegatedAdminToken -Resource https://management.azure.com
-    Connect-AzAccount -AccessToken ($token.AccessToken | ConvertFrom-SecureString -AsPlainText) -AccountId $appId
+    $token = Get-DelegatedAdminToken -Resource https://management.azure.com -AsPlainText
+    Connect-AzAccount -AccessToken $token.AccessToken -AccountId $appId
+
+    Hands an ARM token to Az.Accounts (works on Windows PowerShell 5.1 and PowerShell 7).
 
     .EXAMPLE
     (Get-DelegatedAdminToken -Scope 'https://api.partnercenter.microsoft.com/.default').ExpiresOn

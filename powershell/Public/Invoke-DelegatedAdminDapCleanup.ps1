@@ -22,8 +22,9 @@ function Invoke-DelegatedAdminDapCleanup {
     Running this again with the same plan and the same -JournalPath resumes: what is done is skipped, nothing is
     acted on twice, and failures are tried again. Ctrl+C cancels cleanly: no new customer is started, the run
     settles and journals what it did, and the warning names the journal to resume with. Without -JournalPath the
-    journal is dap-cleanup-<plan id>.journal.jsonl beside the plan file (or in the current directory); -Verbose
-    says where.
+    journal is dap-cleanup-<plan id>.journal.jsonl in the per-user data folder (%LOCALAPPDATA%\DelegatedAdmin\journals
+    on Windows, ~/.local/share/DelegatedAdmin/journals on Linux), never the current directory (System32 for SYSTEM
+    and scheduled tasks); the command prints where it is.
 
     Progress: Write-Progress shows the percentage done, the removed, failed and skipped counts, the requests in
     flight and the throttle pauses; -Verbose shows each outcome as it happens. When the report arrives, each
@@ -39,7 +40,8 @@ function Invoke-DelegatedAdminDapCleanup {
 
     .PARAMETER JournalPath
     The journal file. Use the same one to resume an interrupted run of the same plan; a journal of another plan is
-    refused. Default: dap-cleanup-<plan id>.journal.jsonl beside the plan file, or in the current directory.
+    refused. Default: dap-cleanup-<plan id>.journal.jsonl in the per-user data folder (see the description). Give
+    it in scheduled tasks and runbooks, where the account's profile may not last.
 
     .PARAMETER ReportPath
     Also write the report as JSON to this file.
@@ -94,6 +96,7 @@ function Invoke-DelegatedAdminDapCleanup {
     DelegatedAdmin.DapCleanupReport
     #>
     [CmdletBinding(SupportsShouldProcess = $true, ConfirmImpact = 'High', DefaultParameterSetName = 'Plan')]
+    [Diagnostics.CodeAnalysis.SuppressMessageAttribute('PSAvoidUsingWriteHost', '', Justification = 'Where the default journal went must reach the person or the log of the run, whatever the output streams do.')]
     [OutputType('DelegatedAdmin.DapCleanupReport')]
     param(
         [Parameter(Mandatory = $true, Position = 0, ValueFromPipeline = $true, ParameterSetName = 'Plan')]
@@ -245,14 +248,18 @@ function Invoke-DelegatedAdminDapCleanup {
             $journal = $PSCmdlet.GetUnresolvedProviderPathFromPSPath($JournalPath)
         }
         else {
+            # Never the current directory: for SYSTEM and scheduled tasks it is System32.
             $folder = $null
-            if (-not [string]::IsNullOrEmpty($planFile)) {
-                $folder = [System.IO.Path]::GetDirectoryName($planFile)
+            try {
+                $folder = Get-DelegatedAdminDataFolder -Child 'journals'
             }
-            if ([string]::IsNullOrEmpty($folder)) {
-                $folder = $PSCmdlet.SessionState.Path.CurrentFileSystemLocation.ProviderPath
+            catch {
+                $record = ConvertTo-DelegatedAdminErrorRecord -Message ('No journal: give -JournalPath (the file that records every outcome, to resume with). {0}' -f $_.Exception.Message) -ErrorId 'DelegatedAdmin.InvalidArgument.JournalPath' -Category InvalidArgument -TargetObject $planId
+                $PSCmdlet.ThrowTerminatingError($record)
             }
             $journal = [System.IO.Path]::Combine($folder, ('dap-cleanup-{0}.journal.jsonl' -f $planId))
+            # Say where it went: it is what a resume needs.
+            Write-Host ("Journal of plan {0}: {1}" -f $planId, $journal)
         }
         Write-Verbose ("Journal: '{0}'. Running Invoke-DelegatedAdminDapCleanup again with the same plan and -JournalPath '{0}' resumes this run." -f $journal)
 

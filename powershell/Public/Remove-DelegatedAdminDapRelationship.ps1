@@ -9,13 +9,16 @@ function Remove-DelegatedAdminDapRelationship {
     not touched. This cannot be undone from here: the customer must accept a new delegated admin invitation.
 
     Asks for confirmation for each customer (ConfirmImpact High) unless -Force or -Confirm:$false is given;
-    -WhatIf lists what would be removed. Takes customers from the pipeline by property name (CustomerTenantId,
-    or the aliases Id, TenantId and CustomerId), so Get-DelegatedAdminCustomer output pipes in directly. A
-    failure for one customer is written as a non-terminating error and the others continue; invalid ids and
-    refused credentials stop the command. Needs App+User authentication against the real Partner Center.
+    -WhatIf lists what would be removed. Takes customers from the pipeline by property name: CustomerTenantId,
+    then CustomerId, then TenantId, and only then a generic Id. So Get-DelegatedAdminCustomer output pipes in
+    directly, and so does Microsoft Graph's Get-MgContract (whose Id is the contract's object id and CustomerId
+    the customer's tenant): the customer is bound, never the contract. A failure for one customer, an id that is
+    not a GUID included, is written as a non-terminating error and the others continue; refused credentials stop
+    the command. Needs App+User authentication against the real Partner Center.
 
     .PARAMETER CustomerTenantId
-    The customer tenant id (GUID). Accepts pipeline input, by value or by property name.
+    The customer tenant id (GUID). Accepts pipeline input, by value or by property name (CustomerTenantId,
+    CustomerId, TenantId, Id: the first one the object has).
 
     .PARAMETER OrganizationDisplayName
     The customer's name, used only in the confirmation and -WhatIf messages (bound from piped customers).
@@ -37,7 +40,12 @@ function Remove-DelegatedAdminDapRelationship {
     Lists the relationships the clean-up would remove.
 
     .EXAMPLE
-    Get-DelegatedAdminCustomer -InactiveDays 90 | Remove-DelegatedAdminDapRelationship -Confirm:$false -PassThru | Export-Csv removed-dap.csv
+    Get-MgContract -All | Where-Object DisplayName -like 'Contoso*' | Remove-DelegatedAdminDapRelationship -WhatIf
+
+    Microsoft Graph's contracts pipe in by their CustomerId (the customer's tenant), not their object Id.
+
+    .EXAMPLE
+    Get-DelegatedAdminCustomer -InactiveDays 90 | Remove-DelegatedAdminDapRelationship -Confirm:$false -PassThru | Export-Csv removed-dap.csv -NoTypeInformation -Encoding UTF8
 
     Removes every DAP relationship unused for more than 90 days and keeps a record.
 
@@ -48,11 +56,13 @@ function Remove-DelegatedAdminDapRelationship {
     [OutputType('DelegatedAdmin.DapRemoval')]
     param(
         [Parameter(Mandatory = $true, Position = 0, ValueFromPipeline = $true, ValueFromPipelineByPropertyName = $true)]
-        [Alias('Id', 'TenantId', 'CustomerId')]
+        # By property name PowerShell tries the aliases in this order: the customer's ids before a generic Id.
+        [Alias('CustomerId', 'TenantId', 'Id')]
         [ValidateNotNullOrEmpty()]
         [string[]] $CustomerTenantId,
 
         [Parameter(ValueFromPipelineByPropertyName = $true)]
+        [Alias('DisplayName')]
         [AllowNull()]
         [AllowEmptyString()]
         [string] $OrganizationDisplayName,
@@ -74,8 +84,10 @@ function Remove-DelegatedAdminDapRelationship {
         foreach ($id in $CustomerTenantId) {
             $guid = [guid]::Empty
             if (-not [guid]::TryParse($id, [ref]$guid)) {
+                # One bad item of a pipeline: say so, and go on with the others.
                 $record = ConvertTo-DelegatedAdminErrorRecord -Message ("'{0}' is not a customer tenant id (a GUID)." -f $id) -ErrorId 'DelegatedAdmin.InvalidArgument.CustomerTenantId' -Category InvalidArgument -TargetObject $id
-                $PSCmdlet.ThrowTerminatingError($record)
+                $PSCmdlet.WriteError($record)
+                continue
             }
             $tenant = $guid.ToString()
 
@@ -87,14 +99,13 @@ function Remove-DelegatedAdminDapRelationship {
                 continue
             }
 
-            try {
-                $result = Invoke-DelegatedAdminNative -Operation 'da_remove_dap_relationship' -Request ([ordered]@{ customerTenantId = $tenant }) -TargetObject $tenant
-            }
-            catch {
-                if (Test-DelegatedAdminTerminatingError -ErrorRecord $_) {
-                    $PSCmdlet.ThrowTerminatingError($_)
+            $failure = $null
+            $result = Invoke-DelegatedAdminNative -Operation 'da_remove_dap_relationship' -Request ([ordered]@{ customerTenantId = $tenant }) -TargetObject $tenant -Failure ([ref]$failure)
+            if ($null -ne $failure) {
+                if (Test-DelegatedAdminTerminatingError -ErrorRecord $failure) {
+                    $PSCmdlet.ThrowTerminatingError($failure)
                 }
-                $PSCmdlet.WriteError($_)
+                $PSCmdlet.WriteError($failure)
                 continue
             }
 

@@ -6,14 +6,16 @@ function Remove-DelegatedAdminLighthouseAssignment {
 
     .DESCRIPTION
     Deletes the registration assignment through Azure Resource Manager. The delete is a long-running operation:
-    by default the command waits until ARM reports it finished; -NoWait returns once ARM accepted it. Needs the
-    Managed Services Registration Assignment Delete Role (or Owner) on the scope.
+    by default the command waits until ARM reports it finished, as a native job: Write-Progress shows how long
+    ARM has been at it, and Ctrl+C stops the waiting (the delete ARM accepted goes on in Azure; list the
+    assignments again to see when it is gone). -NoWait returns once ARM accepted it. Needs the Managed Services
+    Registration Assignment Delete Role (or Owner) on the scope.
 
     Asks for confirmation for each assignment (ConfirmImpact High) unless -Force or -Confirm:$false is given;
     -WhatIf lists what would be removed. Takes assignments from the pipeline by property name (AssignmentId, or
     the aliases Id and ResourceId), so Get-DelegatedAdminLighthouseAssignment output pipes in directly. An
-    assignment that no longer exists gives a warning, not an error. A failure for one assignment is written as
-    a non-terminating error and the others continue.
+    assignment that no longer exists gives a warning, not an error. A failure for one assignment, an id that is
+    not a registration assignment's included, is written as a non-terminating error and the others continue.
 
     .PARAMETER AssignmentId
     The full resource id of the assignment:
@@ -98,8 +100,10 @@ function Remove-DelegatedAdminLighthouseAssignment {
         else {
             foreach ($id in $AssignmentId) {
                 if ($id -notmatch $idPattern) {
+                    # One bad item of a pipeline: say so, and go on with the others.
                     $record = ConvertTo-DelegatedAdminErrorRecord -Message ("'{0}' is not a registration assignment id: expected /subscriptions/{{id}}[/resourceGroups/{{name}}]/providers/Microsoft.ManagedServices/registrationAssignments/{{name}}." -f $id) -ErrorId 'DelegatedAdmin.InvalidArgument.AssignmentId' -Category InvalidArgument -TargetObject $id
-                    $PSCmdlet.ThrowTerminatingError($record)
+                    $PSCmdlet.WriteError($record)
+                    continue
                 }
                 $requests.Add([ordered]@{ assignmentId = $id })
             }
@@ -119,14 +123,20 @@ function Remove-DelegatedAdminLighthouseAssignment {
             }
 
             $request['wait'] = -not $NoWait
-            try {
-                $result = Invoke-DelegatedAdminNative -Operation 'da_remove_lighthouse_assignment' -Request $request -TargetObject $display
+            $failure = $null
+            if ($NoWait) {
+                $result = Invoke-DelegatedAdminNative -Operation 'da_remove_lighthouse_assignment' -Request $request -TargetObject $display -Failure ([ref]$failure)
             }
-            catch {
-                if (Test-DelegatedAdminTerminatingError -ErrorRecord $_) {
-                    $PSCmdlet.ThrowTerminatingError($_)
+            else {
+                # Waiting may take minutes: a job, with progress, that Ctrl+C stops.
+                $stopped = 'Stopped waiting for the delete of {0}; Azure goes on with it. Run Get-DelegatedAdminLighthouseAssignment to see when it is gone.' -f $display
+                $result = Invoke-DelegatedAdminJob -Operation 'removeLighthouseAssignment' -Request $request -Activity ('Removing Lighthouse assignment {0}' -f $display) -StoppedMessage $stopped -CancelWaitSeconds 10 -PollIntervalMilliseconds 200 -TargetObject $display -Failure ([ref]$failure)
+            }
+            if ($null -ne $failure) {
+                if (Test-DelegatedAdminTerminatingError -ErrorRecord $failure) {
+                    $PSCmdlet.ThrowTerminatingError($failure)
                 }
-                $PSCmdlet.WriteError($_)
+                $PSCmdlet.WriteError($failure)
                 continue
             }
 

@@ -71,8 +71,10 @@ function Set-DelegatedAdminRelationship {
         foreach ($pair in @(@('CustomerId', $CustomerId), @('ProviderInstanceId', $ProviderInstanceId))) {
             $parsed = [guid]::Empty
             if (-not [guid]::TryParse([string]$pair[1], [ref]$parsed)) {
+                # One bad item of a pipeline: say so, and go on with the others.
                 $record = ConvertTo-DelegatedAdminErrorRecord -Message ("-{0} '{1}' is not a GUID." -f $pair[0], $pair[1]) -ErrorId ('DelegatedAdmin.InvalidArgument.{0}' -f $pair[0]) -Category InvalidArgument -TargetObject $pair[1]
-                $PSCmdlet.ThrowTerminatingError($record)
+                $PSCmdlet.WriteError($record)
+                return
             }
         }
 
@@ -92,14 +94,13 @@ function Set-DelegatedAdminRelationship {
             providerInstanceId = $ProviderInstanceId
             autoExtendEnabled  = [bool]$AutoExtendEnabled
         }
-        try {
-            $result = Invoke-DelegatedAdminNative -Operation 'da_update_delegated_admin_relationship' -Request $request -TargetObject $RelationshipId
-        }
-        catch {
-            if (Test-DelegatedAdminTerminatingError -ErrorRecord $_) {
-                $PSCmdlet.ThrowTerminatingError($_)
+        $failure = $null
+        $result = Invoke-DelegatedAdminNative -Operation 'da_update_delegated_admin_relationship' -Request $request -TargetObject $RelationshipId -Failure ([ref]$failure)
+        if ($null -ne $failure) {
+            if (Test-DelegatedAdminTerminatingError -ErrorRecord $failure) {
+                $PSCmdlet.ThrowTerminatingError($failure)
             }
-            $PSCmdlet.WriteError($_)
+            $PSCmdlet.WriteError($failure)
             return
         }
 

@@ -1,72 +1,26 @@
 #Requires -Version 5.1
-# Pester 5 tests of the DelegatedAdmin module against the emulator (target/debug/da-emulator) and the native
-# library of target/debug. Run them with tests/powershell/run.sh (which builds the workspace first), or:
-#   $env:DELEGATED_ADMIN_LIBRARY = "$PWD/target/debug/libdelegated_admin.so"
-#   Invoke-Pester -Path tests/powershell -Output Detailed
+# Pester 5 tests of the DelegatedAdmin module as packaged (dist/DelegatedAdmin/<version>, by
+# scripts/package-module.sh) against the emulator of target/debug, under Set-StrictMode -Version Latest.
+# Run them with tests/powershell/run.sh (which builds and packages first), or Invoke-Tests.ps1.
+Set-StrictMode -Version Latest
 
 BeforeAll {
-    $RepoRoot = (Resolve-Path -LiteralPath (Join-Path -Path $PSScriptRoot -ChildPath '../..')).ProviderPath
-    $targetDir = Join-Path -Path $RepoRoot -ChildPath 'target'
-    if (-not [string]::IsNullOrEmpty($env:CARGO_TARGET_DIR)) {
-        $targetDir = $env:CARGO_TARGET_DIR
-    }
-    $debugDir = Join-Path -Path $targetDir -ChildPath 'debug'
+    Set-StrictMode -Version Latest
+    . (Join-Path -Path $PSScriptRoot -ChildPath 'TestHelpers.ps1')
 
-    $onWindows = $true
-    $onMac = $false
-    if ($PSVersionTable.PSEdition -eq 'Core') {
-        $onWindows = [bool](Get-Variable -Name 'IsWindows' -ValueOnly -ErrorAction SilentlyContinue)
-        $onMac = [bool](Get-Variable -Name 'IsMacOS' -ValueOnly -ErrorAction SilentlyContinue)
-    }
-    $libraryName = 'libdelegated_admin.so'
-    $emulatorName = 'da-emulator'
-    if ($onWindows) {
-        $libraryName = 'delegated_admin.dll'
-        $emulatorName = 'da-emulator.exe'
-    }
-    elseif ($onMac) {
-        $libraryName = 'libdelegated_admin.dylib'
-    }
-    $LibraryPath = Join-Path -Path $debugDir -ChildPath $libraryName
-    $emulatorPath = Join-Path -Path $debugDir -ChildPath $emulatorName
-    foreach ($path in @($LibraryPath, $emulatorPath)) {
-        if (-not (Test-Path -LiteralPath $path)) {
-            throw "$path is missing: run 'cargo build --workspace' first."
-        }
-    }
+    $ModuleManifest = Get-TestModuleManifest
+    $ModuleBase = Split-Path -Parent $ModuleManifest
+    $emulatorPath = Get-TestEmulatorPath
+    $platform = Get-TestPlatform
 
-    # The emulator on a free port; 250 customers so that listing takes three pages.
-    $startInfo = New-Object -TypeName System.Diagnostics.ProcessStartInfo
-    $startInfo.FileName = $emulatorPath
-    $startInfo.Arguments = '--port 0 --customers 250'
-    $startInfo.UseShellExecute = $false
-    $startInfo.RedirectStandardOutput = $true
-    $Emulator = [System.Diagnostics.Process]::Start($startInfo)
-    $line = $Emulator.StandardOutput.ReadLine()
-    if ($line -notmatch '^listening on (\S+)') {
-        throw "The emulator did not print 'listening on URL' (got '$line')."
-    }
-    $Url = $Matches[1].TrimEnd('/')
-
-    # The emulator answers application/json without a charset; Windows PowerShell 5.1's Invoke-RestMethod would
-    # then decode it as ISO-8859-1, so read it as UTF-8 explicitly.
-    function Get-EmulatorJson {
-        param([string] $Path)
-        $client = New-Object -TypeName System.Net.WebClient
-        try {
-            $client.Encoding = [System.Text.Encoding]::UTF8
-            $client.DownloadString("$Url$Path") | ConvertFrom-Json
-        }
-        finally {
-            $client.Dispose()
-        }
-    }
-
-    $Fixtures = Get-EmulatorJson -Path '/_emulator/fixtures'
+    # The emulator on a free port; 250 customers.
+    $Emulator = Start-TestEmulator -Arguments '--customers 250'
+    $Url = $Emulator.Url
+    $Fixtures = $Emulator.Fixtures
     $Secret = ConvertTo-SecureString -String $Fixtures.clientSecret -AsPlainText -Force
 
-    $env:DELEGATED_ADMIN_LIBRARY = $LibraryPath
-    Import-Module -Name (Join-Path -Path $RepoRoot -ChildPath 'powershell/DelegatedAdmin.psd1') -Force -ErrorAction Stop
+    Import-Module -Name $ModuleManifest -Force -ErrorAction Stop
+    $LibraryPath = InModuleScope DelegatedAdmin { $script:DelegatedAdminLibraryPath }
 
     function Connect-Emulator {
         Connect-DelegatedAdmin -Endpoint $Url -TenantId $Fixtures.tenantId -ClientId $Fixtures.clientId -ClientSecret $Secret
@@ -74,11 +28,11 @@ BeforeAll {
 
     function Get-EmulatorCustomer {
         param([string] $Id)
-        Get-EmulatorJson -Path "/_emulator/customers/$Id"
+        Get-EmulatorJson -Url $Url -Path "/_emulator/customers/$Id"
     }
 
     function Get-EmulatorFixture {
-        Get-EmulatorJson -Path '/_emulator/fixtures'
+        Get-EmulatorJson -Url $Url -Path '/_emulator/fixtures'
     }
 
     Connect-Emulator
@@ -89,10 +43,7 @@ AfterAll {
         Disconnect-DelegatedAdmin
         Remove-Module -Name DelegatedAdmin -Force
     }
-    if ($null -ne $Emulator -and -not $Emulator.HasExited) {
-        $Emulator.Kill()
-        $Emulator.WaitForExit(5000) | Out-Null
-    }
+    Stop-TestEmulator -Emulator $Emulator
 }
 
 Describe 'The module' {
@@ -120,16 +71,35 @@ Describe 'The module' {
         }
     }
 
-    It 'loads the native library from DELEGATED_ADMIN_LIBRARY and reports its version' {
-        [DelegatedAdmin.Interop.DelegatedAdminNative]::LibraryPath | Should -Be $LibraryPath
-        [DelegatedAdmin.Interop.DelegatedAdminNative]::Version() | Should -Match '^\d+\.\d+\.\d+'
-        (Get-DelegatedAdminContext).LibraryVersion | Should -Match '^\d+\.\d+\.\d+'
+    It 'is the packaged module, loading the native library from its own runtimes folder' {
+        (Get-Module -Name DelegatedAdmin).ModuleBase | Should -Be $ModuleBase
+        $rid = InModuleScope DelegatedAdmin { $p = Get-DelegatedAdminPlatform; $p.Rid }
+        $expected = Join-Path -Path $ModuleBase -ChildPath ('runtimes/{0}/native/{1}' -f $rid, $platform.Library)
+        [System.IO.Path]::GetFullPath($LibraryPath) | Should -Be ([System.IO.Path]::GetFullPath($expected))
+        $native = InModuleScope DelegatedAdmin { $script:DelegatedAdminNative }
+        $native::LibraryPath | Should -Be $LibraryPath
+        $native::Version() | Should -Match '^\d+\.\d+\.\d+'
+        (Get-DelegatedAdminContext).LibraryVersion | Should -Be (Get-Module -Name DelegatedAdmin).Version.ToString()
     }
 
-    It 'reuses the loaded binding when imported again' {
-        { Import-Module -Name (Join-Path -Path $RepoRoot -ChildPath 'powershell/DelegatedAdmin.psd1') -Force -ErrorAction Stop -WarningAction Stop } | Should -Not -Throw
+    It 'binds a type whose name carries the module version, from the compiled interop assembly' {
+        $version = (Get-Module -Name DelegatedAdmin).Version.ToString()
+        $tag = 'V' + $version.Replace('.', '_')
+        $native = InModuleScope DelegatedAdmin { $script:DelegatedAdminNative }
+        $native.FullName | Should -Be ('DelegatedAdmin.Interop.{0}.DelegatedAdminNative' -f $tag)
+        $native.Assembly.GetName().Name | Should -Be ('DelegatedAdmin.Interop.{0}' -f $tag)
+        $native.Assembly.Location | Should -Be (Join-Path -Path $ModuleBase -ChildPath ('bin/DelegatedAdmin.Interop.{0}.dll' -f $tag))
+        # No type of another version or of the unversioned source is what the module calls.
+        ('DelegatedAdmin.Interop.DelegatedAdminNative' -as [type]) | Should -BeNullOrEmpty
+    }
+
+    It 'imports again with Import-Module -Force in the same session, and still works' {
+        { Import-Module -Name $ModuleManifest -Force -ErrorAction Stop -WarningAction Stop } | Should -Not -Throw
         Connect-Emulator
         (Get-DelegatedAdminCustomer -Top 1 | Measure-Object).Count | Should -Be 1
+        { Import-Module -Name $ModuleManifest -Force -ErrorAction Stop -WarningAction Stop } | Should -Not -Throw
+        Connect-Emulator
+        @(Get-DelegatedAdminCustomer -First 2).Count | Should -Be 2
     }
 
     It 'names the path it tried when the library is missing' {
@@ -391,8 +361,8 @@ Describe 'Remove-DelegatedAdminDapRelationship' {
         (Get-EmulatorCustomer -Id $next).dapEnabled | Should -BeFalse
     }
 
-    It 'stops with InvalidArgument for an id that is not a GUID' {
-        $failure = { Remove-DelegatedAdminDapRelationship -CustomerTenantId 'not-a-guid' -Force } | Should -Throw -PassThru
+    It 'gives InvalidArgument for an id that is not a GUID (terminating with -ErrorAction Stop)' {
+        $failure = { Remove-DelegatedAdminDapRelationship -CustomerTenantId 'not-a-guid' -Force -ErrorAction Stop } | Should -Throw -PassThru
         $failure.CategoryInfo.Category | Should -Be 'InvalidArgument'
     }
 
@@ -466,8 +436,8 @@ Describe 'Get-DelegatedAdminLighthouseAssignment' {
         @($Fixtures.subscriptions | Select-Object subscriptionId | Get-DelegatedAdminLighthouseAssignment).Count | Should -BeGreaterThan 0
     }
 
-    It 'stops with InvalidArgument for a scope that is not a subscription or resource group' {
-        $failure = { Get-DelegatedAdminLighthouseAssignment -Scope '/providers/Microsoft.ManagedServices' } | Should -Throw -PassThru
+    It 'gives InvalidArgument for a scope that is not a subscription or resource group (terminating with -ErrorAction Stop)' {
+        $failure = { Get-DelegatedAdminLighthouseAssignment -Scope '/providers/Microsoft.ManagedServices' -ErrorAction Stop } | Should -Throw -PassThru
         $failure.CategoryInfo.Category | Should -Be 'InvalidArgument'
     }
 }
@@ -495,22 +465,40 @@ Describe 'Remove-DelegatedAdminLighthouseAssignment' {
         }
     }
 
-    It 'removes by scope and name without waiting, and warns when the assignment is already gone' {
+    It 'removes by scope and name (parameter set Name), and warns when the assignment is already gone' {
         $subscription = $Fixtures.subscriptions[1]
         $scope = "/subscriptions/$($subscription.subscriptionId)"
         $assignment = @(Get-DelegatedAdminLighthouseAssignment -Scope $scope)[0]
-        $result = Remove-DelegatedAdminLighthouseAssignment -Scope $scope -AssignmentName $assignment.Name -NoWait -Force -PassThru
-        $result.Status | Should -BeIn @('accepted', 'deleted')
-        Start-Sleep -Seconds 1
-        $null = Remove-DelegatedAdminLighthouseAssignment -AssignmentId $assignment.AssignmentId -Force -WarningVariable warnings -WarningAction SilentlyContinue
-        # The first delete may still be running; once it finished the second says it no longer exists.
-        if (@($warnings).Count -gt 0) {
-            [string]$warnings[0] | Should -BeLike '*does not exist*'
-        }
+        $result = Remove-DelegatedAdminLighthouseAssignment -Scope $scope -AssignmentName $assignment.Name -Force -PassThru
+        $result.Status | Should -Be 'deleted'
+        $again = Remove-DelegatedAdminLighthouseAssignment -AssignmentId $assignment.AssignmentId -Force -PassThru -WarningVariable warnings -WarningAction SilentlyContinue
+        $again.Status | Should -Be 'notFound'
+        @($warnings).Count | Should -Be 1
+        [string]$warnings[0] | Should -BeLike '*does not exist*'
     }
 
-    It 'stops with InvalidArgument for an id that is not a registration assignment' {
-        $failure = { Remove-DelegatedAdminLighthouseAssignment -AssignmentId '/subscriptions/x' -Force } | Should -Throw -PassThru
+    It '-NoWait returns once ARM accepted the delete; a second delete meanwhile is a ResourceExists error for that item only' {
+        $subscription = $Fixtures.subscriptions[1]
+        $scope = "/subscriptions/$($subscription.subscriptionId)"
+        $assignments = @(Get-DelegatedAdminLighthouseAssignment -Scope $scope)
+        $assignments.Count | Should -BeGreaterOrEqual 2
+        $first = $assignments[0]
+        $accepted = Remove-DelegatedAdminLighthouseAssignment -AssignmentId $first.AssignmentId -NoWait -Force -PassThru
+        $accepted.Status | Should -Be 'accepted'
+        $accepted.OperationUrl | Should -Not -BeNullOrEmpty
+        # The emulator keeps a delete running until it is polled: deleting it again is ARM's 409.
+        $results = @($first.AssignmentId, $assignments[1].AssignmentId | Remove-DelegatedAdminLighthouseAssignment -Force -PassThru -ErrorVariable failures -ErrorAction SilentlyContinue)
+        @($failures).Count | Should -Be 1
+        $failures[0].CategoryInfo.Category | Should -Be 'ResourceExists'
+        $failures[0].TargetObject | Should -Be $first.AssignmentId
+        $failures[0].Exception.Code | Should -Be 'AnotherOperationInProgress'
+        $results.Count | Should -Be 1
+        $results[0].AssignmentId | Should -Be $assignments[1].AssignmentId
+        $results[0].Status | Should -Be 'deleted'
+    }
+
+    It 'gives InvalidArgument for an id that is not a registration assignment (terminating with -ErrorAction Stop)' {
+        $failure = { Remove-DelegatedAdminLighthouseAssignment -AssignmentId '/subscriptions/x' -Force -ErrorAction Stop } | Should -Throw -PassThru
         $failure.CategoryInfo.Category | Should -Be 'InvalidArgument'
     }
 }
@@ -753,19 +741,34 @@ Describe 'DAP cleanup: New-DelegatedAdminDapCleanupPlan and Invoke-DelegatedAdmi
         @(Get-JournalOutcome -Path $journal).Count | Should -Be 6
     }
 
-    It 'names the default journal after the plan id, beside the plan file, and says so with -Verbose' {
+    It 'puts the default journal in the per-user data folder, never the current directory, and prints where' {
         $planPath = Join-Path -Path $Work -ChildPath 'force-plan.json'
         $planId = (Get-Content -LiteralPath $planPath -Raw | ConvertFrom-Json).planId
-        $records = @(Invoke-DelegatedAdminDapCleanup -PlanPath $planPath -Force -Verbose 4>&1)
-        $expected = Join-Path -Path $Work -ChildPath ('dap-cleanup-{0}.journal.jsonl' -f $planId)
-        Test-Path -LiteralPath $expected | Should -BeTrue
-        $text = @($records | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] } | ForEach-Object { $_.Message }) -join "`n"
-        $text | Should -BeLike ('*' + $expected + '*')
-        $report = @($records | Where-Object { $_.PSObject.TypeNames -contains 'DelegatedAdmin.DapCleanupReport' })[0]
-        $report.JournalPath | Should -Be $expected
-        # A new journal, but the recheck finds these DAP relationships already gone: skipped, not sent again.
-        $report.Counts.SkippedCandidates | Should -Be 6
-        $report.Counts.Removed | Should -Be 0
+        $savedXdg = $env:XDG_DATA_HOME
+        $here = Join-Path -Path $TestDrive -ChildPath 'working-folder'
+        $null = New-Item -ItemType Directory -Force -Path $here
+        Push-Location -LiteralPath $here
+        try {
+            # Linux: .NET's LocalApplicationData is $XDG_DATA_HOME; point it into the test drive.
+            $env:XDG_DATA_HOME = Join-Path -Path $TestDrive -ChildPath 'xdg-data'
+            $dataFolder = [Environment]::GetFolderPath('LocalApplicationData', 'Create')
+            $expected = [System.IO.Path]::Combine($dataFolder, 'DelegatedAdmin', 'journals', ('dap-cleanup-{0}.journal.jsonl' -f $planId))
+            $records = @(Invoke-DelegatedAdminDapCleanup -PlanPath $planPath -Force -Verbose 4>&1 6>&1)
+            Test-Path -LiteralPath $expected | Should -BeTrue
+            @(Get-ChildItem -LiteralPath $here).Count | Should -Be 0 -Because 'nothing is written to the current directory'
+            $printed = @($records | Where-Object { $_ -is [System.Management.Automation.InformationRecord] } | ForEach-Object { [string]$_.MessageData }) -join "`n"
+            $printed | Should -BeLike ('*' + $expected + '*')
+            $report = @($records | Where-Object { $_.PSObject.TypeNames -contains 'DelegatedAdmin.DapCleanupReport' })[0]
+            $report.JournalPath | Should -Be $expected
+            # A new journal, but the recheck finds these DAP relationships already gone: skipped, not sent again.
+            $report.Counts.SkippedCandidates | Should -Be 6
+            $report.Counts.Removed | Should -Be 0
+            Remove-Item -LiteralPath $expected -Force
+        }
+        finally {
+            Pop-Location
+            $env:XDG_DATA_HOME = $savedXdg
+        }
     }
 
     It 'a stopped run (Ctrl+C) cancels the job cleanly, and the same plan and journal resume it' {
@@ -783,7 +786,7 @@ Describe 'DAP cleanup: New-DelegatedAdminDapCleanupPlan and Invoke-DelegatedAdmi
             Connect-DelegatedAdmin -Endpoint $Url -TenantId $TenantId -ClientId $ClientId -ClientSecret (ConvertTo-SecureString -String $ClientSecret -AsPlainText -Force)
             Invoke-DelegatedAdminDapCleanup -PlanPath $PlanPath -JournalPath $JournalPath -Concurrency 1 -RequestsPerSecond 2 -Force
         }
-        $modulePath = Join-Path -Path $RepoRoot -ChildPath 'powershell/DelegatedAdmin.psd1'
+        $modulePath = $ModuleManifest
         $ps = [powershell]::Create()
         try {
             $null = $ps.AddScript($script.ToString())

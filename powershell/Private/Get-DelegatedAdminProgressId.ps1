@@ -1,0 +1,35 @@
+function Get-DelegatedAdminProgressId {
+    <#
+    .SYNOPSIS
+    The Write-Progress id of each long operation of the module: never 0.
+
+    .DESCRIPTION
+    Write-Progress uses id 0 when none is given, and so does every other command that does not choose one: two
+    of them at once overwrite each other's bar, and -Completed of one removes the other's. The module's ids are
+    its own (0x0DA1 and up), one per operation, so that its bars live beside anybody's.
+
+    .PARAMETER Operation
+    planDapCleanup, applyDapCleanup, listCustomers, removeLighthouseAssignment, or Pipeline (the per-item bar of
+    the pipeline cmdlets).
+
+    .OUTPUTS
+    System.Int32
+    #>
+    [CmdletBinding()]
+    [OutputType([int])]
+    param(
+        [Parameter(Mandatory = $true)]
+        [ValidateSet('planDapCleanup', 'applyDapCleanup', 'listCustomers', 'removeLighthouseAssignment', 'Pipeline')]
+        [string] $Operation
+    )
+
+    $base = 0x0DA1
+    $offset = @{
+        planDapCleanup             = 0
+        applyDapCleanup            = 1
+        listCustomers              = 2
+        removeLighthouseAssignment = 3
+        Pipeline                   = 4
+    }[$Operation]
+    return ($base + $offset)
+}
