@@ -6,7 +6,9 @@ function ConvertFrom-DelegatedAdminEnvelope {
     .DESCRIPTION
     {"ok":true,"result":...} gives the result (a PSCustomObject from ConvertFrom-Json);
     {"ok":false,"error":{...}} throws the ErrorRecord that ConvertTo-DelegatedAdminErrorRecord builds (category
-    from the error kind, service code, HTTP status, correlation id). Text that is not JSON throws
+    from the error kind, service code, HTTP status, correlation id). An error envelope that also carries a result
+    (kind io: the work was done, then a report could not be written) keeps that result in the exception's
+    Data['DelegatedAdmin.Result'], so that the caller can still return it. Text that is not JSON throws
     DelegatedAdmin.InvalidEnvelope. Used for the job functions, which Invoke-DelegatedAdminNative does not call.
 
     .PARAMETER Json
@@ -68,6 +70,10 @@ function ConvertFrom-DelegatedAdminEnvelope {
         }
     }
     $record = ConvertTo-DelegatedAdminErrorRecord -NativeError $nativeError -Operation $Operation -TargetObject $TargetObject
+    $partial = Get-DelegatedAdminProperty -InputObject $envelope -Name 'result'
+    if ($null -ne $partial) {
+        $record.Exception.Data['DelegatedAdmin.Result'] = $partial
+    }
     if ($PSBoundParameters.ContainsKey('Failure')) {
         $Failure.Value = $record
         return

@@ -93,9 +93,11 @@ function ConvertTo-DelegatedAdminDapCleanupPlan {
             if ($null -ne $since) {
                 $inactiveDays = [int][Math]::Floor(($reference - $since).TotalDays)
             }
+            # Only a JSON boolean is a DAP state; anything else the service wrote is shown as unknown ($null),
+            # and the plan kept that customer as unreadable_dap_enabled (see Detail for the raw value).
             $dapEnabled = $null
-            if ($null -ne $raw.dapEnabled) {
-                $dapEnabled = [bool]$raw.dapEnabled
+            if ($raw.dapEnabled -is [bool]) {
+                $dapEnabled = $raw.dapEnabled
             }
             $displayName = $null
             if ($null -ne $raw.organizationDisplayName) {

@@ -52,6 +52,8 @@ function ConvertTo-DelegatedAdminDapCleanupReport {
 
     $planId = [string]$Report.planId
     $outcomes = New-Object -TypeName 'System.Collections.Generic.List[object]'
+    # Candidates skipped when applying, by reasonCode (the recheck's verdicts, not attempted, ...).
+    $skippedByReason = [ordered]@{}
     foreach ($raw in $Report.outcomes) {
         if ($null -eq $raw) {
             continue
@@ -106,6 +108,18 @@ function ConvertTo-DelegatedAdminDapCleanupReport {
         if ($null -ne $raw.reason) {
             $reason = [string]$raw.reason
         }
+        $reasonCode = $null
+        if ($null -ne (Get-DelegatedAdminProperty -InputObject $raw -Name 'reasonCode')) {
+            $reasonCode = [string]$raw.reasonCode
+        }
+        if ([string]$raw.outcome -eq 'skipped' -and [string]$raw.stage -eq 'apply' -and $null -ne $reasonCode) {
+            if ($skippedByReason.Contains($reasonCode)) {
+                $skippedByReason[$reasonCode] = $skippedByReason[$reasonCode] + 1
+            }
+            else {
+                $skippedByReason[$reasonCode] = 1
+            }
+        }
 
         $outcomes.Add([pscustomobject]@{
                 PSTypeName              = 'DelegatedAdmin.DapCleanupOutcome'
@@ -114,6 +128,7 @@ function ConvertTo-DelegatedAdminDapCleanupReport {
                 Outcome                 = [string]$raw.outcome
                 Stage                   = [string]$raw.stage
                 Reason                  = $reason
+                ReasonCode              = $reasonCode
                 ErrorKind               = $errorKind
                 ErrorCode               = $errorCode
                 HttpStatus              = $httpStatus
@@ -159,6 +174,17 @@ function ConvertTo-DelegatedAdminDapCleanupReport {
     if (-not [string]::IsNullOrEmpty($ReportCsvPath)) {
         $csv = $ReportCsvPath
     }
+    $journalFacts = $null
+    $rawJournal = Get-DelegatedAdminProperty -InputObject $Report -Name 'journal'
+    if ($null -ne $rawJournal) {
+        $journalFacts = [pscustomobject]@{
+            PSTypeName      = 'DelegatedAdmin.DapCleanupJournal'
+            Path            = [string]$rawJournal.path
+            UnreadableLines = [long]$rawJournal.unreadableLines
+            TornLastLine    = [bool]$rawJournal.tornLastLine
+            ForeignRecords  = [long]$rawJournal.foreignRecords
+        }
+    }
 
     [pscustomobject]@{
         PSTypeName     = 'DelegatedAdmin.DapCleanupReport'
@@ -174,6 +200,8 @@ function ConvertTo-DelegatedAdminDapCleanupReport {
         JournalPath    = $journal
         ReportPath     = $json
         ReportCsvPath  = $csv
+        SkippedByReason = $skippedByReason
+        Journal        = $journalFacts
         Outcomes       = $outcomes.ToArray()
     }
 }

@@ -114,6 +114,7 @@ function ConvertTo-DelegatedAdminErrorRecord {
         'server_error'    = [System.Management.Automation.ErrorCategory]::InvalidResult
         'network'         = [System.Management.Automation.ErrorCategory]::ConnectionError
         'timeout'         = [System.Management.Automation.ErrorCategory]::OperationTimeout
+        'io'              = [System.Management.Automation.ErrorCategory]::WriteError
         'internal'        = [System.Management.Automation.ErrorCategory]::NotSpecified
     }
     $category = [System.Management.Automation.ErrorCategory]::NotSpecified
@@ -131,6 +132,7 @@ function ConvertTo-DelegatedAdminErrorRecord {
         'server_error'    = 'The service failed; retry later and quote the correlation id to support if it persists.'
         'network'         = 'Check the network connection, proxy and the endpoint URL.'
         'timeout'         = 'The call did not finish in time; retry, or raise -TimeoutSeconds with Connect-DelegatedAdmin.'
+        'io'              = 'A file (a report) could not be written after the work was done; every outcome is in the journal and in the report object returned. Check the folder and its free space.'
         'internal'        = 'This is a bug in the DelegatedAdmin native library; please report it with the correlation id.'
     }
 
@@ -164,6 +166,12 @@ function ConvertTo-DelegatedAdminErrorRecord {
     if ($null -ne $code -and $code.Length -gt 0) {
         $errorId = '{0}.{1}' -f $errorId, ($code -replace '[\s,]+', '_')
     }
+    # Another cleanup holds the journal: busy, not "exists", and say what to do about it.
+    $journalLocked = $kind -eq 'conflict' -and ([string]$serviceMessage) -match '^journal .+ is locked by another apply'
+    if ($journalLocked) {
+        $category = [System.Management.Automation.ErrorCategory]::ResourceBusy
+        $errorId = 'DelegatedAdmin.conflict.JournalLocked'
+    }
 
     # The exception type of this module version's interop (DelegatedAdmin.Interop.V<version>.DelegatedAdminException).
     $nativeException = New-Object -TypeName $script:DelegatedAdminExceptionType.FullName -ArgumentList @(
@@ -171,7 +179,10 @@ function ConvertTo-DelegatedAdminErrorRecord {
     )
     $record = New-Object -TypeName System.Management.Automation.ErrorRecord -ArgumentList $nativeException, $errorId, $category, $TargetObject
     $record.ErrorDetails = New-Object -TypeName System.Management.Automation.ErrorDetails -ArgumentList $fullMessage
-    if ($actions.ContainsKey($kind)) {
+    if ($journalLocked) {
+        $record.ErrorDetails.RecommendedAction = 'Another Invoke-DelegatedAdminDapCleanup (in this or another session or process) is applying with this journal; nothing was sent. Wait for it to end (or stop it), then run again with the same plan and journal to resume.'
+    }
+    elseif ($actions.ContainsKey($kind)) {
         $record.ErrorDetails.RecommendedAction = $actions[$kind]
     }
     return $record

@@ -287,6 +287,7 @@ function Invoke-DelegatedAdminDapCleanup {
         # 5. Run it as a job: progress, events, Ctrl+C cancels and waits so that the journal is consistent.
         $resume = "Run Invoke-DelegatedAdminDapCleanup again with the same plan and -JournalPath '{0}' to resume." -f $journal
         $stoppedMessage = 'The DAP cleanup of plan {0} was stopped; every outcome so far is in the journal. {1}' -f $planId, $resume
+        $report = $null
         try {
             $report = Invoke-DelegatedAdminJob -Operation 'applyDapCleanup' -Request $request -RawJson @{ plan = $planJson } -Activity ('Removing inactive DAP relationships (plan {0})' -f $planId) -StoppedMessage $stoppedMessage -TargetObject $planId
         }
@@ -294,7 +295,16 @@ function Invoke-DelegatedAdminDapCleanup {
             if ($_.Exception -is [System.Management.Automation.PipelineStoppedException]) {
                 throw
             }
-            $PSCmdlet.ThrowTerminatingError($_)
+            # The run happened but a report file could not be written: the error, and still every outcome.
+            $done = $null
+            if ($null -ne $_.Exception -and $null -ne $_.Exception.Data) {
+                $done = $_.Exception.Data['DelegatedAdmin.Result']
+            }
+            if ($null -eq $done) {
+                $PSCmdlet.ThrowTerminatingError($_)
+            }
+            $PSCmdlet.WriteError($_)
+            $report = $done
         }
         $planJson = $null
 
@@ -339,6 +349,16 @@ function Invoke-DelegatedAdminDapCleanup {
         Write-Verbose ('Plan {0}: {1} removed, {2} failed, {3} skipped ({4} of them candidates), {5} settled by earlier runs; {6} requests, {7} throttle pauses.' -f $planId, $counts.Removed, $counts.Failed, $counts.Skipped, $counts.SkippedCandidates, $counts.FromJournal, $result.Requests, $result.ThrottlePauses)
         if ($result.StoppedEarly) {
             Write-Warning ('The DAP cleanup of plan {0} stopped early: {1}. {2}' -f $planId, $result.StopReason, $resume)
+        }
+        # Candidates the recheck (or the plan's own lists) kept: the live data says they should stay. Worth a
+        # warning: plan again to reconsider them.
+        $kept = @($result.SkippedByReason.Keys | Where-Object { $_ -notin @('not_attempted', 'cancelled_in_flight', 'removed_by_interrupted_run') })
+        if ($kept.Count -gt 0) {
+            $parts = @($kept | ForEach-Object { '{0} {1}' -f $_, $result.SkippedByReason[$_] })
+            Write-Warning ('Plan {0}: {1} candidate(s) were not removed because the live data says to keep them now ({2}); see each outcome''s Reason. Plan again to reconsider them.' -f $planId, (($kept | ForEach-Object { $result.SkippedByReason[$_] }) | Measure-Object -Sum).Sum, ($parts -join ', '))
+        }
+        if ($null -ne $result.Journal -and ($result.Journal.UnreadableLines -gt 0 -or $result.Journal.ForeignRecords -gt 0)) {
+            Write-Warning ('Journal {0}: {1} unreadable line(s) ignored{2}, {3} record(s) of another plan ignored.' -f $result.Journal.Path, $result.Journal.UnreadableLines, $(if ($result.Journal.TornLastLine) { ' (the last one cut by an interrupted write)' } else { '' }), $result.Journal.ForeignRecords)
         }
         $result
     }

@@ -159,6 +159,12 @@ function New-DelegatedAdminDapCleanupPlan {
         if ($null -ne $savePath) {
             Write-Verbose ("Saved the plan to '{0}'." -f $savePath)
         }
+        # Customers kept because the service's data could not be read: never candidates, but worth a look.
+        $unreadable = @($planned.Kept | Where-Object { $_.Reason -like 'unreadable_*' })
+        if ($unreadable.Count -gt 0) {
+            $byReason = @($unreadable | Group-Object -Property Reason | ForEach-Object { '{0} {1}' -f $_.Name, $_.Count })
+            Write-Warning ('Plan {0}: {1} customer(s) were kept because the service returned data that cannot be read ({2}); they are never removed. See their Detail for the raw values.' -f $planned.PlanId, $unreadable.Count, ($byReason -join ', '))
+        }
         if ($null -ne $summary -and $null -ne $summary.summary -and [long]$summary.summary.customers -ne $planned.CustomerCount) {
             Write-Warning ('The job reported {0} customers but the plan file has {1}.' -f $summary.summary.customers, $planned.CustomerCount)
         }
