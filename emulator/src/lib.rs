@@ -17,10 +17,12 @@
 
 mod base64;
 pub mod cli;
+mod cloud;
 mod config;
 mod control;
 mod emulator;
 mod http;
+mod jwt;
 mod odata;
 mod rng;
 mod server;
@@ -28,9 +30,10 @@ mod services;
 mod state;
 mod timefmt;
 
+pub use cloud::Cloud;
 pub use config::{
-    Config, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_PARTNER_TENANT_ID,
-    DEFAULT_TENANT_DOMAIN,
+    Config, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_IDENTITY_HEADER, DEFAULT_MSI_SECRET,
+    DEFAULT_PARTNER_TENANT_ID, DEFAULT_TENANT_DOMAIN,
 };
 pub use control::faults::Faults;
 pub use control::reqlog::LoggedRequest;
