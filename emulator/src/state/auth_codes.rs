@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use aws_lc_rs::digest::{digest, SHA256};
 
 use super::directory::User;
-use super::tokens::Grant;
+use super::tokens::{Audience, Grant};
 use crate::base64::encode_url;
 use crate::rng::opaque_secret;
 
@@ -36,6 +36,8 @@ pub enum CodeError {
     /// The `redirect_uri` the code was issued for.
     WrongRedirect(String),
     VerifierMismatch,
+    /// A `scope` for another resource than the authorization request's.
+    OtherResource,
 }
 
 /// `BASE64URL(SHA256(ASCII(code_verifier)))` (RFC 7636 §4.2).
@@ -84,14 +86,15 @@ impl AuthCodeStore {
         code
     }
 
-    /// Redeems a code: the same client, the same redirect URI, a verifier that hashes to the challenge.
-    /// Only a successful redemption uses the code up.
+    /// Redeems a code: the same client, the same redirect URI, a verifier that hashes to the challenge,
+    /// and (when the redemption names one) the same resource. Only a successful redemption uses the code up.
     pub fn redeem(
         &mut self,
         code: &str,
         client_id: &str,
         redirect_uri: &str,
         verifier: &str,
+        requested: Option<Audience>,
     ) -> Result<(Grant, User), CodeError> {
         let entry = self.codes.get_mut(code).ok_or(CodeError::Unknown)?;
         if entry.redeemed {
@@ -108,6 +111,9 @@ impl AuthCodeStore {
         }
         if s256(verifier) != entry.challenge {
             return Err(CodeError::VerifierMismatch);
+        }
+        if requested.is_some_and(|a| a != entry.grant.audience) {
+            return Err(CodeError::OtherResource);
         }
         entry.redeemed = true;
         Ok((entry.grant.clone(), entry.user.clone()))

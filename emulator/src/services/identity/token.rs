@@ -131,7 +131,13 @@ fn authorization_code(app: &AppState, tenant: &str, form: &Params) -> Result<Val
         .map(|s| parse_scope(s, app.config.cloud))
         .transpose()?;
     let (grant, user) = lock(&app.auth_codes)
-        .redeem(code, client_id, redirect_uri, verifier)
+        .redeem(
+            code,
+            client_id,
+            redirect_uri,
+            verifier,
+            requested.as_ref().map(|g| g.audience),
+        )
         .map_err(|e| match e {
             CodeError::Unknown => IdentityError::bad(
                 "invalid_grant",
@@ -163,16 +169,12 @@ fn authorization_code(app: &AppState, tenant: &str, form: &Params) -> Result<Val
                 501481,
                 "The Code_Verifier does not match the code_challenge supplied in the authorization request.",
             ),
-        })?;
-    if let Some(requested) = &requested {
-        if requested.audience != grant.audience {
-            return Err(IdentityError::bad(
+            CodeError::OtherResource => IdentityError::bad(
                 "invalid_grant",
                 70000,
                 "The provided value for the 'scope' parameter names another resource than the authorization request.",
-            ));
-        }
-    }
+            ),
+        })?;
     let grant = requested.unwrap_or(grant);
     let principal = Principal::User {
         client_id,
