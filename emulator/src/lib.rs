@@ -1,10 +1,12 @@
 //! A loopback HTTP/1.1 emulator of six services on one port, for the delegated-admin library's tests,
-//! benchmarks and demo: the identity platform (v2 token and device code endpoints), Partner Center
-//! (`/v1/customers`), the Partner Customer Delegated Administration API (`delegatedAdminCustomers`
-//! with OData options), CloudCockpit (GDAP relationships), ARM (Azure Lighthouse registration
-//! assignments, with a long-running delete) and Microsoft Graph's GDAP API
-//! (`/v1.0/tenantRelationships/...`: relationships with ETags, the long-running Global Administrator
-//! removal, terminate requests, access assignments and delegatedAdminCustomers).
+//! benchmarks and demo: the identity platform (v2 token, authorize and device code endpoints; client
+//! secrets and certificate assertions; JWT access tokens), the managed identity endpoints of an Azure host
+//! (App Service and IMDS), Partner Center (`/v1/customers`), the Partner Customer Delegated
+//! Administration API (`delegatedAdminCustomers` with OData options), CloudCockpit (GDAP relationships),
+//! ARM (subscriptions; Azure Lighthouse registration assignments, with a long-running delete) and
+//! Microsoft Graph's GDAP API (`/v1.0/tenantRelationships/...`: relationships with ETags, the long-running
+//! Global Administrator removal, terminate requests, access assignments and delegatedAdminCustomers), in
+//! the public, US Government or China cloud ([`Config::cloud`]).
 //!
 //! The state is seeded deterministically from [`Config::seed`]; control endpoints under
 //! `/_emulator/` expose fixtures, a request log, counters and fault injection. See
