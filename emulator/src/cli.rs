@@ -2,6 +2,7 @@
 
 use std::time::Duration;
 
+use crate::cloud::Cloud;
 use crate::config::{Config, MAX_GDAP_PAGE_SIZE};
 
 pub const USAGE: &str = "\
@@ -33,6 +34,11 @@ Options (defaults in brackets):
   --client-secret <SECRET>  the client secret the identity platform accepts
   --tenant-id <GUID>        the partner tenant id
   --tenant-domain <DOMAIN>  the CloudCockpit X-Tenant value [portal.cloudcockpit.com]
+  --cloud <CLOUD>           public, usGovernment or china: token audiences, services, issuer [public]
+  --identity-header <VALUE> the X-IDENTITY-HEADER the managed identity endpoint wants [emulator-identity-header]
+  --msi-secret <VALUE>      the Secret its api-version 2017-09-01 wants [emulator-msi-secret]
+  --client-certificate <FILE>  a PEM certificate whose key may sign client assertions (repeatable)
+  --auth-code-lifetime <S>  authorization code lifetime in seconds [600]
   --exit-on-stdin-eof       exit when standard input reaches end of file
   -h, --help                print this help
 
@@ -85,6 +91,15 @@ const VALUE_FLAGS: [&str; 22] = [
     "--tenant-domain",
 ];
 
+/// The options of the identity platform's credentials (beside [`VALUE_FLAGS`]) that take a value.
+const IDENTITY_VALUE_FLAGS: [&str; 5] = [
+    "--cloud",
+    "--identity-header",
+    "--msi-secret",
+    "--client-certificate",
+    "--auth-code-lifetime",
+];
+
 /// Parses the arguments after the program name (`--flag value` or `--flag=value`). An unknown option is an
 /// error wherever it stands (also after `--help`); the help is asked for with `-h`/`--help` only.
 pub fn parse_args<I: IntoIterator<Item = String>>(args: I) -> Result<Command, String> {
@@ -109,7 +124,7 @@ pub fn parse_args<I: IntoIterator<Item = String>>(args: I) -> Result<Command, St
             "-h" | "--help" | "--exit-on-stdin-eof" => {
                 return Err(format!("{flag} takes no value"));
             }
-            f if VALUE_FLAGS.contains(&f) => {}
+            f if VALUE_FLAGS.contains(&f) || IDENTITY_VALUE_FLAGS.contains(&f) => {}
             f if f.starts_with('-') => return Err(format!("unknown option '{f}'")),
             f => return Err(format!("unexpected argument '{f}' (options start with --)")),
         }
@@ -159,6 +174,18 @@ pub fn parse_args<I: IntoIterator<Item = String>>(args: I) -> Result<Command, St
             "--client-secret" => config.client_secret = value,
             "--tenant-id" => config.partner_tenant_id = value,
             "--tenant-domain" => config.tenant_domain = value,
+            "--cloud" => {
+                config.cloud = Cloud::parse(v)
+                    .ok_or_else(|| format!("{flag}: '{v}' is not public, usGovernment or china"))?
+            }
+            "--identity-header" => config.identity_header = value,
+            "--msi-secret" => config.msi_secret = value,
+            "--client-certificate" => {
+                let pem = std::fs::read_to_string(v)
+                    .map_err(|e| format!("{flag}: cannot read '{v}': {e}"))?;
+                config.client_certificates.push(pem);
+            }
+            "--auth-code-lifetime" => config.auth_code_lifetime = number(&flag, v)?,
             other => return Err(format!("unknown option '{other}'")),
         }
     }
@@ -216,6 +243,27 @@ mod tests {
         assert_eq!(gdap.gdap_lro_polls, 0);
         assert_eq!(gdap.gdap_terminate_polls, 5);
         assert!(run(&["--gdap-page-size", "301"]).is_err());
+        let identity = run(&[
+            "--cloud",
+            "usGovernment",
+            "--identity-header=h",
+            "--msi-secret",
+            "s",
+            "--auth-code-lifetime",
+            "5",
+        ])
+        .unwrap()
+        .config;
+        assert_eq!(identity.cloud, Cloud::UsGovernment);
+        assert_eq!(identity.identity_header, "h");
+        assert_eq!(identity.msi_secret, "s");
+        assert_eq!(identity.auth_code_lifetime, 5);
+        assert!(run(&["--cloud", "germany"])
+            .unwrap_err()
+            .contains("not public, usGovernment or china"));
+        assert!(run(&["--client-certificate", "/nonexistent/cert.pem"])
+            .unwrap_err()
+            .starts_with("--client-certificate: cannot read"));
         assert!(run(&["--gdap-page-size", "0"]).is_err());
         assert_eq!(run(&["--help"]).unwrap_err(), "help");
     }

@@ -2,6 +2,8 @@
 
 use std::time::Duration;
 
+use crate::cloud::Cloud;
+
 /// Everything the emulator can be told at start. `Config::default()` is what the CLI uses without flags.
 #[derive(Clone, Debug)]
 pub struct Config {
@@ -52,6 +54,19 @@ pub struct Config {
     /// How many reads of a terminating GDAP relationship (or of its terminate request) still see it
     /// `terminationRequested`; the next read sees it `terminated`.
     pub gdap_terminate_polls: u32,
+    /// The national cloud played: every service's token audience, which services exist, the token issuer.
+    pub cloud: Cloud,
+    /// The value App Service's managed identity endpoint requires in `X-IDENTITY-HEADER` (api-version
+    /// 2019-08-01; what `IDENTITY_HEADER` holds on a real host).
+    pub identity_header: String,
+    /// The value the older managed identity endpoint requires in `Secret` (api-version 2017-09-01; what
+    /// `MSI_SECRET` holds on a real host).
+    pub msi_secret: String,
+    /// Certificates (PEM, `-----BEGIN CERTIFICATE-----`) registered for `client_id` at start: their keys may
+    /// sign client assertions. More can be registered while running (`POST /_emulator/certificates`).
+    pub client_certificates: Vec<String>,
+    /// Lifetime of authorization codes, in seconds (the identity platform's is 10 minutes).
+    pub auth_code_lifetime: u64,
 }
 
 impl Default for Config {
@@ -79,6 +94,11 @@ impl Default for Config {
             gdap_page_size: DEFAULT_GDAP_PAGE_SIZE,
             gdap_lro_polls: 2,
             gdap_terminate_polls: 2,
+            cloud: Cloud::Public,
+            identity_header: DEFAULT_IDENTITY_HEADER.to_string(),
+            msi_secret: DEFAULT_MSI_SECRET.to_string(),
+            client_certificates: Vec::new(),
+            auth_code_lifetime: 600,
         }
     }
 }
@@ -87,6 +107,10 @@ impl Default for Config {
 pub const DEFAULT_CLIENT_ID: &str = "00000000-0000-0000-0000-00000000c11e";
 /// Default `client_secret`.
 pub const DEFAULT_CLIENT_SECRET: &str = "emulator-client-secret";
+/// Default `identity_header`.
+pub const DEFAULT_IDENTITY_HEADER: &str = "emulator-identity-header";
+/// Default `msi_secret`.
+pub const DEFAULT_MSI_SECRET: &str = "emulator-msi-secret";
 /// Default `partner_tenant_id`.
 pub const DEFAULT_PARTNER_TENANT_ID: &str = "5f0b1c6e-8a3d-4b7e-9c21-0d4e6f8a9b10";
 /// Default `gdap_page_size`.

@@ -34,7 +34,7 @@ impl Emulator {
             .thread_name("da-emulator-worker")
             .enable_all()
             .build()?;
-        let app = Arc::new(AppState::new(config, &addr));
+        let app = Arc::new(AppState::new(config, &addr)?);
         let (shutdown, stop) = oneshot::channel::<()>();
         let served = app.clone();
         let thread = std::thread::Builder::new()
@@ -100,6 +100,13 @@ impl Emulator {
     /// Denies the pending device code flow with this user code; false when there is none.
     pub fn deny_device_code(&self, user_code: &str) -> bool {
         self.app.decide_device_flow(user_code, false)
+    }
+
+    /// Registers a certificate (PEM; the first `CERTIFICATE` block, an RSA key) on the confidential app
+    /// (`Config::client_id`), like `POST /_emulator/certificates`: client assertions signed with its key
+    /// are accepted from now on. Answers its thumbprints and validity, or why it cannot be registered.
+    pub fn register_certificate(&self, pem: &str) -> Result<Value, String> {
+        self.app.register_certificate(pem)
     }
 
     /// Expires every access token issued so far.

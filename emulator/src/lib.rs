@@ -1,10 +1,12 @@
 //! A loopback HTTP/1.1 emulator of six services on one port, for the delegated-admin library's tests,
-//! benchmarks and demo: the identity platform (v2 token and device code endpoints), Partner Center
-//! (`/v1/customers`), the Partner Customer Delegated Administration API (`delegatedAdminCustomers`
-//! with OData options), CloudCockpit (GDAP relationships), ARM (Azure Lighthouse registration
-//! assignments, with a long-running delete) and Microsoft Graph's GDAP API
-//! (`/v1.0/tenantRelationships/...`: relationships with ETags, the long-running Global Administrator
-//! removal, terminate requests, access assignments and delegatedAdminCustomers).
+//! benchmarks and demo: the identity platform (v2 token, authorize and device code endpoints; client
+//! secrets and certificate assertions; JWT access tokens), the managed identity endpoints of an Azure host
+//! (App Service and IMDS), Partner Center (`/v1/customers`), the Partner Customer Delegated
+//! Administration API (`delegatedAdminCustomers` with OData options), CloudCockpit (GDAP relationships),
+//! ARM (subscriptions; Azure Lighthouse registration assignments, with a long-running delete) and
+//! Microsoft Graph's GDAP API (`/v1.0/tenantRelationships/...`: relationships with ETags, the long-running
+//! Global Administrator removal, terminate requests, access assignments and delegatedAdminCustomers), in
+//! the public, US Government or China cloud ([`Config::cloud`]).
 //!
 //! The state is seeded deterministically from [`Config::seed`]; control endpoints under
 //! `/_emulator/` expose fixtures, a request log, counters and fault injection. See
@@ -17,10 +19,12 @@
 
 mod base64;
 pub mod cli;
+mod cloud;
 mod config;
 mod control;
 mod emulator;
 mod http;
+mod jwt;
 mod odata;
 mod rng;
 mod server;
@@ -28,9 +32,10 @@ mod services;
 mod state;
 mod timefmt;
 
+pub use cloud::Cloud;
 pub use config::{
-    Config, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_PARTNER_TENANT_ID,
-    DEFAULT_TENANT_DOMAIN,
+    Config, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_IDENTITY_HEADER, DEFAULT_MSI_SECRET,
+    DEFAULT_PARTNER_TENANT_ID, DEFAULT_TENANT_DOMAIN,
 };
 pub use control::faults::Faults;
 pub use control::reqlog::LoggedRequest;

@@ -15,7 +15,9 @@ use crate::config::Config;
 use crate::http::gate::gate;
 use crate::http::record::record;
 use crate::http::service::Service;
-use crate::services::{arm, cloudcockpit, control, customers_api, graph, identity, partner_center};
+use crate::services::{
+    arm, cloudcockpit, control, customers_api, graph, identity, managed_identity, partner_center,
+};
 use crate::state::AppState;
 
 /// Every endpoint. Service routes sit behind the gate; everything but `/_emulator/` is recorded.
@@ -25,6 +27,7 @@ pub fn router(app: Arc<AppState>) -> Router {
     };
     Router::new()
         .merge(identity::routes())
+        .merge(managed_identity::routes())
         .merge(gated(partner_center::routes(), Service::PartnerCenter))
         .merge(gated(customers_api::routes(), Service::CustomersApi))
         .merge(gated(cloudcockpit::routes(), Service::CloudCockpit))
@@ -58,7 +61,7 @@ pub async fn serve_with_shutdown(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let addr = listener.local_addr()?;
-    let app = Arc::new(AppState::new(config, &addr));
+    let app = Arc::new(AppState::new(config, &addr)?);
     run(app, listener, shutdown).await
 }
 

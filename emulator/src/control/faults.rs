@@ -69,6 +69,16 @@ pub struct Faults {
     /// relationship had changed since it was read (its ETag is bumped, like a concurrent change).
     #[serde(deserialize_with = "null_as_zero")]
     pub gdap_precondition_failed: u32,
+    /// While set, user tokens (refresh token, device code, authorization code) are issued with
+    /// `amr: ["pwd"]` (no MFA) instead of `["pwd","mfa"]`.
+    pub user_tokens_without_mfa: bool,
+    /// While set, the managed identity endpoints (App Service and IMDS) answer 503.
+    pub managed_identity_unavailable: bool,
+    /// While set, the authorize endpoint redirects with `error=access_denied` (the user declined).
+    pub authorize_denied: bool,
+    /// While set, the managed identity endpoint's api-version 2017-09-01 writes `expires_on` as a Linux
+    /// host does (`11/28/2026 18:00:00 +00:00`) instead of a Windows host (`11/28/2026 6:00:00 PM +00:00`).
+    pub msi_linux_dates: bool,
 }
 
 fn null_as_zero<'de, D: Deserializer<'de>>(d: D) -> Result<u32, D::Error> {

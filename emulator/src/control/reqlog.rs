@@ -57,12 +57,13 @@ const REQUEST_ID_HEADERS: [&str; 4] = [
     "x-request-id",
     "request-id",
 ];
-const SECRET_PARAMETERS: [&str; 8] = [
+const SECRET_PARAMETERS: [&str; 9] = [
     "access_token",
     "refresh_token",
     "client_secret",
     "client_assertion",
     "code",
+    "code_verifier",
     "device_code",
     "password",
     "sig",

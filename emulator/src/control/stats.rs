@@ -14,6 +14,8 @@ pub struct Stats {
     throttled: AtomicU64,
     injected_failures: AtomicU64,
     token_requests: AtomicU64,
+    authorize_requests: AtomicU64,
+    managed_identity_requests: AtomicU64,
     dap_removals: AtomicU64,
     by_status: Mutex<BTreeMap<u16, u64>>,
 }
@@ -34,6 +36,12 @@ impl Stats {
     }
     pub fn token_request(&self) {
         bump(&self.token_requests);
+    }
+    pub fn authorize_request(&self) {
+        bump(&self.authorize_requests);
+    }
+    pub fn managed_identity_request(&self) {
+        bump(&self.managed_identity_requests);
     }
     pub fn dap_removal(&self) {
         bump(&self.dap_removals);
@@ -56,6 +64,8 @@ impl Stats {
             "throttled": self.throttled.load(Ordering::Relaxed),
             "injectedFailures": self.injected_failures.load(Ordering::Relaxed),
             "tokenRequests": self.token_requests.load(Ordering::Relaxed),
+            "authorizeRequests": self.authorize_requests.load(Ordering::Relaxed),
+            "managedIdentityRequests": self.managed_identity_requests.load(Ordering::Relaxed),
             "dapRemovals": self.dap_removals.load(Ordering::Relaxed),
             "byStatus": by_status,
         })

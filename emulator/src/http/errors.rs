@@ -9,6 +9,7 @@ use serde_json::{json, Value};
 
 use super::context::RequestCtx;
 use super::service::Service;
+use crate::cloud::Cloud;
 
 /// One CloudCockpit validation message.
 #[derive(Clone, Debug)]
@@ -180,19 +181,12 @@ pub fn unauthorized(service: Service, why: AuthFailure) -> ApiError {
     ApiError::new(StatusCode::UNAUTHORIZED, code, message).with_header(WWW_AUTHENTICATE, challenge)
 }
 
-/// A valid token issued for another audience: 403 everywhere but Graph, which answers 401
+/// A valid token issued for another audience of this cloud: 403 everywhere but Graph, which answers 401
 /// `InvalidAuthenticationToken` "Access token validation failure. Invalid audience.".
-pub fn wrong_audience(service: Service) -> ApiError {
-    let audience = service.audience().uri();
+pub fn wrong_audience(service: Service, cloud: Cloud) -> ApiError {
+    let audience = service.audience().uri_in(cloud).unwrap_or_default();
     let (code, message) = match service {
-        Service::Graph => {
-            return ApiError::new(
-                StatusCode::UNAUTHORIZED,
-                "InvalidAuthenticationToken",
-                "Access token validation failure. Invalid audience.",
-            )
-            .with_header(WWW_AUTHENTICATE, "Bearer error=\"invalid_token\"");
-        }
+        Service::Graph => return graph_invalid_audience(),
         Service::PartnerCenter | Service::CustomersApi => (
             "800004".to_string(),
             format!("Forbidden: the token was not issued for {audience}"),
@@ -207,6 +201,54 @@ pub fn wrong_audience(service: Service) -> ApiError {
         ),
     };
     ApiError::new(StatusCode::FORBIDDEN, code, message)
+}
+
+fn graph_invalid_audience() -> ApiError {
+    ApiError::new(
+        StatusCode::UNAUTHORIZED,
+        "InvalidAuthenticationToken",
+        "Access token validation failure. Invalid audience.",
+    )
+    .with_header(WWW_AUTHENTICATE, "Bearer error=\"invalid_token\"")
+}
+
+/// A token whose audience is a resource of another cloud (a public-cloud ARM token at a US Government
+/// ARM): 401, the service's invalid-audience answer.
+pub fn foreign_audience(service: Service, cloud: Cloud, token_audience: &str) -> ApiError {
+    let audience = service.audience().uri_in(cloud).unwrap_or_default();
+    let (code, message) = match service {
+        Service::Graph => return graph_invalid_audience(),
+        Service::Arm => (
+            "InvalidAuthenticationTokenAudience",
+            format!("The access token has been obtained for wrong audience or resource '{token_audience}'. It should exactly match with one of the allowed audiences '{audience}/','{audience}'."),
+        ),
+        Service::PartnerCenter | Service::CustomersApi => (
+            "800001",
+            format!("Partner Token missing in request context: the token's audience '{token_audience}' is not {audience}"),
+        ),
+        Service::CloudCockpit => (
+            "Unauthorized",
+            format!("The token's audience '{token_audience}' is not {audience}."),
+        ),
+    };
+    ApiError::new(StatusCode::UNAUTHORIZED, code, message).with_header(
+        WWW_AUTHENTICATE,
+        "Bearer error=\"invalid_token\", error_description=\"The access token has been obtained for wrong audience or resource\"",
+    )
+}
+
+/// A service this cloud does not have (the Partner Customer Delegated Administration API and CloudCockpit
+/// outside the public cloud): 404.
+pub fn not_in_cloud(service: Service, cloud: Cloud) -> ApiError {
+    ApiError::new(
+        StatusCode::NOT_FOUND,
+        "NotFound",
+        format!(
+            "{} does not exist in {}.",
+            service.audience().name(),
+            cloud.display()
+        ),
+    )
 }
 
 /// A 429; `retry_after` is the `Retry-After` header value (seconds or an HTTP date), `seconds` the

@@ -11,10 +11,14 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 use super::context::RequestCtx;
-use super::errors::{throttled, unauthorized, unavailable, wrong_audience, ApiError, AuthFailure};
+use super::errors::{
+    foreign_audience, not_in_cloud, throttled, unauthorized, unavailable, wrong_audience, ApiError,
+    AuthFailure,
+};
 use super::fault_response::fault_response;
 use super::service::Service;
-use crate::state::tokens::TokenCheck;
+use crate::jwt;
+use crate::state::tokens::{Audience, Resource, TokenCheck};
 use crate::state::{lock, AppState};
 
 pub async fn gate(
@@ -42,6 +46,10 @@ async fn screen(
     path: &str,
     token: Option<&str>,
 ) -> Option<Response> {
+    let cloud = app.config.cloud;
+    if service.audience().uri_in(cloud).is_none() {
+        return Some(not_in_cloud(service, cloud).into_response());
+    }
     if !app.config.latency.is_zero() {
         tokio::time::sleep(app.config.latency).await;
     }
@@ -70,12 +78,21 @@ fn bearer(headers: &HeaderMap) -> Option<&str> {
 }
 
 fn authorize(app: &AppState, service: Service, token: Option<&str>) -> Result<(), ApiError> {
+    let cloud = app.config.cloud;
     let token = token.ok_or_else(|| unauthorized(service, AuthFailure::Missing))?;
-    match lock(&app.tokens).check(token) {
+    let check = lock(&app.tokens).check(token);
+    match check {
         TokenCheck::Valid(audience) if audience == service.audience() => Ok(()),
-        TokenCheck::Valid(_) => Err(wrong_audience(service)),
+        TokenCheck::Valid(_) => Err(wrong_audience(service, cloud)),
         TokenCheck::Expired => Err(unauthorized(service, AuthFailure::Expired)),
-        TokenCheck::Unknown => Err(unauthorized(service, AuthFailure::Invalid)),
+        // Not issued here: a JWT whose audience is another cloud's resource is refused for its audience
+        // (as a resource checks `aud`); anything else is an invalid token.
+        TokenCheck::Unknown => match jwt::audience(token) {
+            Some(aud) if matches!(Audience::resolve(&aud, cloud), Resource::Elsewhere(..)) => {
+                Err(foreign_audience(service, cloud, &aud))
+            }
+            _ => Err(unauthorized(service, AuthFailure::Invalid)),
+        },
     }
 }
 

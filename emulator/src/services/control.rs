@@ -1,5 +1,5 @@
 //! `/_emulator/...`: fixtures, the request log, counters, faults, token expiry, the device flow admin,
-//! customers' raw values and GDAP relationships (read, touch). Never delayed, throttled, faulted or
+//! certificates registered on the app, customers' raw values and GDAP relationships (read, touch). Never delayed, throttled, faulted or
 //! authenticated.
 
 use std::sync::Arc;
@@ -28,6 +28,10 @@ pub fn routes() -> Router<Arc<AppState>> {
         .route("/_emulator/tokens/expire", post(expire_tokens))
         .route("/_emulator/device/approve", post(approve))
         .route("/_emulator/device/deny", post(deny))
+        .route(
+            "/_emulator/certificates",
+            get(list_certificates).post(register_certificate),
+        )
         .route(
             "/_emulator/customers/{id}",
             get(customer).post(set_customer_raw),
@@ -81,6 +85,32 @@ async fn clear_faults(State(app): State<Arc<AppState>>) -> StatusCode {
 async fn expire_tokens(State(app): State<Arc<AppState>>) -> StatusCode {
     app.expire_tokens();
     StatusCode::NO_CONTENT
+}
+
+#[derive(Deserialize)]
+struct CertificateUpload {
+    certificate: String,
+}
+
+/// `{"certificate": "<PEM>"}`: registers the certificate on the confidential app.
+async fn register_certificate(State(app): State<Arc<AppState>>, body: Bytes) -> Response {
+    let upload: CertificateUpload = match serde_json::from_slice(&body) {
+        Ok(u) => u,
+        Err(e) => return bad_request(format!("expected {{\"certificate\":\"<PEM>\"}}: {e}")),
+    };
+    match app.register_certificate(&upload.certificate) {
+        Ok(registered) => Json(registered).into_response(),
+        Err(e) => bad_request(format!("the certificate cannot be registered: {e}")),
+    }
+}
+
+async fn list_certificates(State(app): State<Arc<AppState>>) -> Response {
+    let all: Vec<serde_json::Value> = crate::state::read(&app.certificates)
+        .all()
+        .iter()
+        .map(|c| c.to_json())
+        .collect();
+    Json(all).into_response()
 }
 
 #[derive(Deserialize)]

@@ -6,4 +6,5 @@ pub mod control;
 pub mod customers_api;
 pub mod graph;
 pub mod identity;
+pub mod managed_identity;
 pub mod partner_center;

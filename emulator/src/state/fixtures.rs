@@ -5,7 +5,9 @@ use uuid::Uuid;
 
 use super::gdap::model::{AssignmentStatus, AutoExtend, Status};
 use super::seed::INACTIVE_SAMPLE;
+use super::tokens::Audience;
 use super::{lock, read, AppState};
+use crate::services::managed_identity::{API_VERSION, LEGACY_API_VERSION};
 use crate::timefmt::{format_ticks, now_ticks, TICKS_PER_DAY};
 
 pub fn fixtures(app: &AppState) -> Value {
@@ -34,14 +36,37 @@ pub fn fixtures(app: &AppState) -> Value {
                 .collect();
             json!({
                 "subscriptionId": s.id,
+                "tenantId": s.tenant_id,
+                "displayName": s.display_name,
                 "resourceGroups": s.resource_groups,
                 "assignments": assignments,
             })
         })
         .collect();
     let c = &app.config;
+    let tenant = &c.partner_tenant_id;
+    let certificates: Vec<Value> = read(&app.certificates)
+        .all()
+        .iter()
+        .map(|c| c.to_json())
+        .collect();
+    let audiences: serde_json::Map<String, Value> = Audience::ALL
+        .iter()
+        .map(|a| (a.id().to_string(), json!(a.uri_in(c.cloud))))
+        .collect();
+    let d = &app.directory;
     json!({
         "url": app.url,
+        "cloud": c.cloud.id(),
+        "loginHost": c.cloud.login_host(),
+        "audiences": audiences,
+        "issuer": c.cloud.issuer(tenant),
+        "tokenEndpoint": format!("{}/{tenant}/oauth2/v2.0/token", app.url),
+        "authorizeEndpoint": format!("{}/{tenant}/oauth2/v2.0/authorize", app.url),
+        "appObjectId": d.app_object_id,
+        "user": { "upn": d.admin.upn, "objectId": d.admin.object_id, "name": d.admin.name },
+        "certificates": certificates,
+        "managedIdentity": managed_identity(app),
         "clientId": c.client_id,
         "clientSecret": c.client_secret,
         "tenantId": c.partner_tenant_id,
@@ -54,6 +79,32 @@ pub fn fixtures(app: &AppState) -> Value {
         "relationships": relationships,
         "subscriptions": subscriptions,
         "gdap": gdap(app),
+    })
+}
+
+/// The managed identity endpoints (what `IDENTITY_ENDPOINT`/`IDENTITY_HEADER`, `MSI_ENDPOINT`/`MSI_SECRET`
+/// and the metadata host override should say) and the two identities.
+fn managed_identity(app: &AppState) -> Value {
+    let c = &app.config;
+    let d = &app.directory;
+    json!({
+        "appService": {
+            "endpoint": format!("{}/msi/token", app.url),
+            "apiVersion": API_VERSION,
+            "identityHeader": c.identity_header,
+        },
+        "msi": {
+            "endpoint": format!("{}/msi/token", app.url),
+            "apiVersion": LEGACY_API_VERSION,
+            "secret": c.msi_secret,
+        },
+        "imds": {
+            "endpoint": format!("{}/metadata/identity/oauth2/token", app.url),
+            "host": app.url,
+            "apiVersion": "2018-02-01",
+        },
+        "systemAssigned": d.system_assigned.to_json(),
+        "userAssigned": d.user_assigned.to_json(),
     })
 }
 

@@ -40,6 +40,9 @@ impl Scope {
 pub struct Subscription {
     pub id: Uuid,
     pub resource_groups: Vec<String>,
+    /// The customer tenant the subscription belongs to (its home tenant).
+    pub tenant_id: Uuid,
+    pub display_name: String,
 }
 
 #[derive(Clone, Debug)]

@@ -1,6 +1,9 @@
 //! The emulator's shared state: the seeded world and everything that changes while it runs.
 
+pub mod auth_codes;
+pub mod certificates;
 pub mod customers;
+pub mod directory;
 pub mod fixtures;
 pub mod gdap;
 pub mod lighthouse;
@@ -22,7 +25,10 @@ use crate::control::reqlog::RequestLog;
 use crate::control::stats::Stats;
 use crate::rng::SeededRng;
 use crate::timefmt::{now_ticks, Ticks};
+use auth_codes::AuthCodeStore;
+use certificates::{CertificateStore, RegisteredCertificate};
 use customers::{CustomerStore, CustomerView, FieldMask};
+use directory::Directory;
 use gdap::GdapStore;
 use lighthouse::ArmStore;
 use relationships::RelationshipStore;
@@ -67,6 +73,12 @@ pub struct AppState {
     /// Microsoft Graph's GDAP state. Lock order: `customers` (read) first, then `gdap`.
     pub gdap: Mutex<GdapStore>,
     pub tokens: Mutex<TokenStore>,
+    /// Authorization codes of the authorization code flow.
+    pub auth_codes: Mutex<AuthCodeStore>,
+    /// Certificates registered on the confidential app (client assertions).
+    pub certificates: RwLock<CertificateStore>,
+    /// The app's service principal, the signed-in admin, the managed identities.
+    pub directory: Directory,
     pub faults: FaultState,
     pub limiter: RateLimiter,
     pub stats: Stats,
@@ -76,10 +88,22 @@ pub struct AppState {
 }
 
 impl AppState {
-    pub fn new(config: Config, addr: &SocketAddr) -> AppState {
+    /// The state for `config`; an error when a configured client certificate cannot be registered.
+    pub fn new(config: Config, addr: &SocketAddr) -> std::io::Result<AppState> {
         let now = now_ticks();
         let seeded = seed::seed(&config, now);
-        AppState {
+        let mut certificates = CertificateStore::default();
+        for (i, pem) in config.client_certificates.iter().enumerate() {
+            let certificate =
+                RegisteredCertificate::from_pem(pem, &config.client_id).map_err(|e| {
+                    std::io::Error::new(
+                        std::io::ErrorKind::InvalidInput,
+                        format!("client certificate {}: {e}", i + 1),
+                    )
+                })?;
+            certificates.add(certificate);
+        }
+        Ok(AppState {
             url: listen_url(addr),
             now,
             provider_instance_id: seeded.provider_instance_id,
@@ -96,13 +120,24 @@ impl AppState {
                 config.token_lifetime,
                 config.device_interval,
             )),
+            auth_codes: Mutex::new(AuthCodeStore::new(config.auth_code_lifetime)),
+            certificates: RwLock::new(certificates),
+            directory: Directory::seed(&config),
             faults: FaultState::default(),
             limiter: RateLimiter::new(config.rate_limit),
             stats: Stats::default(),
             log: RequestLog::default(),
             fail_rng: Mutex::new(SeededRng::new(config.seed ^ 0xFA11_FA11_FA11_FA11)),
             config,
-        }
+        })
+    }
+
+    /// Registers a certificate (PEM) on the confidential app; answers what was registered.
+    pub fn register_certificate(&self, pem: &str) -> Result<Value, String> {
+        let certificate = RegisteredCertificate::from_pem(pem, &self.config.client_id)?;
+        let json = certificate.to_json();
+        write(&self.certificates).add(certificate);
+        Ok(json)
     }
 
     /// Replaces the injected faults; `tokenExpiry` expires every access token now.

@@ -176,13 +176,16 @@ fn seed_lighthouse(
     let mut subscriptions = Vec::new();
     let mut assignments = Vec::new();
     for n in 1..=config.subscriptions {
-        let subscription = Subscription {
-            id: rng.guid(),
-            resource_groups: vec![format!("rg-delegated-{n}")],
-        };
+        let id = rng.guid();
         let (managee_id, managee_name) = match customers.get((n - 1) % customers.len().max(1)) {
             Some(c) => (c.id, c.name.to_string()),
             None => (rng.guid(), format!("Customer tenant {n}")),
+        };
+        let subscription = Subscription {
+            id,
+            resource_groups: vec![format!("rg-delegated-{n}")],
+            tenant_id: managee_id,
+            display_name: format!("{managee_name} - Azure subscription {n}"),
         };
         for a in 0..=SUBSCRIPTION_ASSIGNMENTS {
             let resource_group =

@@ -1,9 +1,12 @@
-//! What the identity platform has issued: access tokens (audience and expiry), refresh tokens
-//! (rotated on every use) and device codes.
+//! What the identity platform has issued: access tokens (audience and expiry; the token text is a JWT
+//! minted by `services::identity::access_token`), refresh tokens (rotated on every use, remembering the
+//! signed-in user) and device codes.
 
 use std::collections::{HashMap, HashSet};
 use std::time::{Duration, Instant};
 
+use super::directory::User;
+use crate::cloud::Cloud;
 use crate::rng::{opaque_secret, user_code};
 
 /// The resources a token can be issued for; each emulated service accepts exactly one.
@@ -16,6 +19,16 @@ pub enum Audience {
     Graph,
 }
 
+/// What a resource URI names, seen from one cloud.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Resource {
+    /// A resource of this cloud.
+    Here(Audience),
+    /// The resource of a service in another cloud (or of a service this cloud does not have).
+    Elsewhere(Audience, Cloud),
+    Unknown,
+}
+
 impl Audience {
     pub const ALL: [Audience; 5] = [
         Audience::PartnerCenter,
@@ -25,22 +38,68 @@ impl Audience {
         Audience::Graph,
     ];
 
-    pub fn uri(self) -> &'static str {
+    /// The resource URI (the token audience) in `cloud`; None where the service does not exist (the
+    /// Partner Customer Delegated Administration API and CloudCockpit are public-cloud only).
+    pub fn uri_in(self, cloud: Cloud) -> Option<&'static str> {
+        use Cloud::{China, Public, UsGovernment};
+        Some(match (self, cloud) {
+            (Audience::PartnerCenter, Public | UsGovernment) => {
+                "https://api.partnercenter.microsoft.com"
+            }
+            (Audience::PartnerCenter, China) => {
+                "https://partner.partnercenterapi.microsoftonline.cn"
+            }
+            (Audience::CustomersApi, Public) => {
+                "https://api.partnercustomeradministration.microsoft.com"
+            }
+            (Audience::CloudCockpit, Public) => "api://b92a36a4-feb8-4f47-a69c-29a180aa6d0a",
+            (Audience::CustomersApi | Audience::CloudCockpit, _) => return None,
+            (Audience::Arm, Public) => "https://management.azure.com",
+            (Audience::Arm, UsGovernment) => "https://management.usgovcloudapi.net",
+            (Audience::Arm, China) => "https://management.chinacloudapi.cn",
+            (Audience::Graph, Public) => "https://graph.microsoft.com",
+            (Audience::Graph, UsGovernment) => "https://graph.microsoft.us",
+            (Audience::Graph, China) => "https://microsoftgraph.chinacloudapi.cn",
+        })
+    }
+
+    /// The service's name, for messages.
+    pub fn name(self) -> &'static str {
         match self {
-            Audience::PartnerCenter => "https://api.partnercenter.microsoft.com",
-            Audience::CustomersApi => "https://api.partnercustomeradministration.microsoft.com",
-            Audience::CloudCockpit => "api://b92a36a4-feb8-4f47-a69c-29a180aa6d0a",
-            Audience::Arm => "https://management.azure.com",
-            Audience::Graph => "https://graph.microsoft.com",
+            Audience::PartnerCenter => "Partner Center",
+            Audience::CustomersApi => "the Partner Customer Delegated Administration API",
+            Audience::CloudCockpit => "CloudCockpit",
+            Audience::Arm => "Azure Resource Manager",
+            Audience::Graph => "Microsoft Graph",
         }
     }
 
-    /// The audience of a resource URI (case-insensitive, a trailing `/` allowed).
-    pub fn from_uri(uri: &str) -> Option<Audience> {
+    /// The id the fixtures use (`audiences.partnerCenter`, ...).
+    pub fn id(self) -> &'static str {
+        match self {
+            Audience::PartnerCenter => "partnerCenter",
+            Audience::CustomersApi => "customerAdmin",
+            Audience::CloudCockpit => "cloudCockpit",
+            Audience::Arm => "resourceManager",
+            Audience::Graph => "graph",
+        }
+    }
+
+    /// What a resource URI names from `cloud` (case-insensitive, a trailing `/` allowed).
+    pub fn resolve(uri: &str, cloud: Cloud) -> Resource {
         let uri = uri.strip_suffix('/').unwrap_or(uri);
-        Audience::ALL
+        let named = |c: Cloud| {
+            Audience::ALL
+                .into_iter()
+                .find(|a| a.uri_in(c).is_some_and(|u| u.eq_ignore_ascii_case(uri)))
+        };
+        if let Some(audience) = named(cloud) {
+            return Resource::Here(audience);
+        }
+        Cloud::ALL
             .into_iter()
-            .find(|a| a.uri().eq_ignore_ascii_case(uri))
+            .find_map(|c| named(c).map(|a| Resource::Elsewhere(a, c)))
+            .unwrap_or(Resource::Unknown)
     }
 }
 
@@ -101,6 +160,14 @@ pub enum DevicePoll {
     Unknown,
 }
 
+/// What a live refresh token stands for.
+#[derive(Clone, Debug)]
+pub struct RefreshEntry {
+    pub client_id: String,
+    pub grant: Grant,
+    pub user: User,
+}
+
 struct AccessEntry {
     audience: Audience,
     expires: Instant,
@@ -116,8 +183,8 @@ pub struct TokenStore {
     lifetime: Duration,
     device_interval: Duration,
     access: HashMap<String, AccessEntry>,
-    /// Live refresh tokens: the client they were issued to and what they grant by default.
-    refresh: HashMap<String, (String, Grant)>,
+    /// Live refresh tokens: the client they were issued to, what they grant by default and who signed in.
+    refresh: HashMap<String, RefreshEntry>,
     retired_refresh: HashSet<String>,
     devices: HashMap<String, DeviceFlow>,
     user_codes: HashMap<String, String>,
@@ -136,26 +203,31 @@ impl TokenStore {
         }
     }
 
-    pub fn issue_access(&mut self, audience: Audience) -> String {
+    /// Remembers an access token (its full text) for `audience`, expiring after the configured lifetime.
+    pub fn insert_access(&mut self, token: &str, audience: Audience) {
         let now = Instant::now();
         if self.access.len() >= SWEEP_THRESHOLD {
             self.access.retain(|_, e| e.expires > now);
         }
-        let token = format!("emu.{}", opaque_secret());
         self.access.insert(
-            token.clone(),
+            token.to_string(),
             AccessEntry {
                 audience,
                 expires: now + self.lifetime,
             },
         );
-        token
     }
 
-    pub fn issue_refresh(&mut self, client_id: &str, grant: &Grant) -> String {
+    pub fn issue_refresh(&mut self, client_id: &str, grant: &Grant, user: &User) -> String {
         let token = format!("emu-rt.{}", opaque_secret());
-        self.refresh
-            .insert(token.clone(), (client_id.to_string(), grant.clone()));
+        self.refresh.insert(
+            token.clone(),
+            RefreshEntry {
+                client_id: client_id.to_string(),
+                grant: grant.clone(),
+                user: user.clone(),
+            },
+        );
         token
     }
 
@@ -167,12 +239,16 @@ impl TokenStore {
         }
     }
 
-    /// Retires a refresh token and returns what it granted; the caller issues its replacement.
-    pub fn redeem_refresh(&mut self, token: &str, client_id: &str) -> Result<Grant, RefreshError> {
+    /// Retires a refresh token and returns what it stood for; the caller issues its replacement.
+    pub fn redeem_refresh(
+        &mut self,
+        token: &str,
+        client_id: &str,
+    ) -> Result<RefreshEntry, RefreshError> {
         match self.refresh.remove(token) {
-            Some((owner, grant)) if owner == client_id => {
+            Some(entry) if entry.client_id == client_id => {
                 self.retired_refresh.insert(token.to_string());
-                Ok(grant)
+                Ok(entry)
             }
             Some(entry) => {
                 self.refresh.insert(token.to_string(), entry);

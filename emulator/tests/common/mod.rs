@@ -237,3 +237,69 @@ pub fn token(emu: &Emulator, scope: &str) -> String {
     assert_eq!(reply.status, 200, "{}", reply.text());
     reply.json()["access_token"].as_str().unwrap().to_string()
 }
+
+/// Decodes base64url without padding (what JWT parts use).
+pub fn base64url_decode(text: &str) -> Vec<u8> {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    let mut out = Vec::new();
+    let (mut acc, mut bits) = (0u32, 0u32);
+    for c in text.bytes() {
+        let v = ALPHABET
+            .iter()
+            .position(|a| *a == c)
+            .unwrap_or_else(|| panic!("not base64url: {text}")) as u32;
+        acc = acc << 6 | v;
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((acc >> bits) as u8);
+            acc &= (1 << bits) - 1;
+        }
+    }
+    out
+}
+
+/// Encodes base64url without padding.
+pub fn base64url_encode(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    let mut out = String::new();
+    for chunk in bytes.chunks(3) {
+        let n = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |n, (i, b)| n | u32::from(*b) << (16 - 8 * i));
+        for i in 0..=chunk.len() {
+            out.push(ALPHABET[(n >> (18 - 6 * i) & 63) as usize] as char);
+        }
+    }
+    out
+}
+
+/// The header and the claims of a JWT access token (it must have three parts).
+pub fn jwt_parts(token: &str) -> (Value, Value) {
+    let parts: Vec<&str> = token.split('.').collect();
+    assert_eq!(parts.len(), 3, "a JWT has three parts: {token}");
+    let part = |p: &str| serde_json::from_slice(&base64url_decode(p)).expect("a JSON part");
+    (part(parts[0]), part(parts[1]))
+}
+
+/// The claims of a JWT access token.
+pub fn claims(token: &str) -> Value {
+    jwt_parts(token).1
+}
+
+/// The token endpoint of the partner tenant.
+pub fn token_path(emu: &Emulator) -> String {
+    format!(
+        "/{}/oauth2/v2.0/token",
+        emu.fixtures()["tenantId"].as_str().unwrap()
+    )
+}
+
+/// Seconds since the Unix epoch.
+pub fn now_epoch() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64
+}

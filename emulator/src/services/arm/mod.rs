@@ -1,9 +1,11 @@
-//! Azure Resource Manager, Microsoft.ManagedServices: list, get and (long-running) delete of
-//! registration assignments at subscription or resource group scope, and the delete's polling URLs.
+//! Azure Resource Manager: the subscriptions the caller sees (`GET /subscriptions`), and
+//! Microsoft.ManagedServices: list, get and (long-running) delete of registration assignments at
+//! subscription or resource group scope, and the delete's polling URLs.
 
 mod assignments;
 mod operations;
 mod query;
+mod subscriptions;
 
 use std::sync::Arc;
 
@@ -22,6 +24,7 @@ pub fn routes() -> Router<Arc<AppState>> {
     const SUB: &str = "/subscriptions/{sub}/providers/Microsoft.ManagedServices";
     const RG: &str = "/subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.ManagedServices";
     Router::new()
+        .route("/subscriptions", get(subscriptions::list))
         .route(
             &format!("{SUB}/registrationAssignments"),
             get(assignments::list_subscription),

@@ -37,7 +37,7 @@ fn start(app: &AppState, tenant: &str, form: &Params) -> Result<Value, IdentityE
         .get("scope")
         .filter(|v| !v.is_empty())
         .ok_or_else(|| IdentityError::missing("scope"))?;
-    let grant = parse_scope(scope)?;
+    let grant = parse_scope(scope, app.config.cloud)?;
     let flow = lock(&app.tokens).start_device_flow(client_id, grant);
     let uri = format!("{}/devicelogin", app.url);
     Ok(json!({

@@ -1,8 +1,11 @@
-//! The Microsoft identity platform (v2 endpoints): token, device code and the device login page.
+//! The Microsoft identity platform (v2 endpoints): token, authorize, device code and the device login page.
 
+pub mod access_token;
+mod authorize;
+mod client_auth;
 mod devicecode;
 mod devicelogin;
-mod error;
+pub mod error;
 mod scope;
 mod token;
 
@@ -23,6 +26,7 @@ use error::IdentityError;
 pub fn routes() -> Router<Arc<AppState>> {
     Router::new()
         .route("/{tenant}/oauth2/v2.0/token", post(token::token))
+        .route("/{tenant}/oauth2/v2.0/authorize", get(authorize::authorize))
         .route(
             "/{tenant}/oauth2/v2.0/devicecode",
             post(devicecode::devicecode),

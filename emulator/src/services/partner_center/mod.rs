@@ -1,4 +1,7 @@
-//! Partner Center: `GET` and `PATCH /v1/customers/{customer-tenant-id}` (the PATCH removes DAP).
+//! Partner Center: `GET /v1/customers` (the customer list, paged with continuation tokens), `GET` and
+//! `PATCH /v1/customers/{customer-tenant-id}` (the PATCH removes DAP).
+
+mod list;
 
 use std::sync::Arc;
 
@@ -18,6 +21,7 @@ use crate::timefmt::now_ticks;
 
 pub fn routes() -> Router<Arc<AppState>> {
     Router::new()
+        .route("/v1/customers", get(list::list))
         .route(
             "/v1/customers/{id}",
             get(get_customer).patch(patch_customer),
