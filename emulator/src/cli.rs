@@ -60,7 +60,7 @@ fn number<T: std::str::FromStr>(flag: &str, value: &str) -> Result<T, String> {
 }
 
 /// The options that take a value.
-const VALUE_FLAGS: [&str; 18] = [
+const VALUE_FLAGS: [&str; 22] = [
     "--host",
     "--port",
     "--customers",
