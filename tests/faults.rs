@@ -288,7 +288,8 @@ fn random_503s_are_absorbed_by_retries_over_many_calls() {
                 for i in 0..20 {
                     // maxRetries 10: eleven 503s in a row at 30% is about 2e-6 per call; fast retries keep
                     // the whole series far inside the deadline.
-                    let opts = json!({ "maxRetries": 10, "timeoutSeconds": 30, "retry": fast_retry() });
+                    let opts =
+                        json!({ "maxRetries": 10, "timeoutSeconds": 30, "retry": fast_retry() });
                     if (t + i) % 2 == 0 {
                         let mut r = request(emu, json!({ "top": 1 }));
                         merge(&mut r, opts);
@@ -597,7 +598,10 @@ fn a_whole_cleanup_under_mixed_faults_loses_nothing() {
     });
     let dir = temp_dir("cleanup");
     let journal = dir.join("journal.jsonl");
-    let plan = ok(da_plan_dap_cleanup, &request(&emu, json!({})));
+    let plan = ok(
+        da_plan_dap_cleanup,
+        &request(&emu, json!({ "allowWithoutGdap": true })),
+    );
     let candidates: Vec<String> = plan["candidates"]
         .as_array()
         .unwrap()

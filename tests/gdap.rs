@@ -91,7 +91,10 @@ fn list_follows_every_next_link_with_filters_select_and_top() {
     });
     let fx = gdap(&emu);
     let total = fx["relationshipCount"].as_u64().unwrap() as usize;
-    let all = ok(da_list_gdap_relationships, &request(&emu, json!({ "top": 7 })));
+    let all = ok(
+        da_list_gdap_relationships,
+        &request(&emu, json!({ "top": 7 })),
+    );
     let every = ids(&all["relationships"]);
     assert_eq!(every.len(), total);
     assert_eq!(
@@ -106,10 +109,10 @@ fn list_follows_every_next_link_with_filters_select_and_top() {
         .collect();
     assert_eq!(pages.len(), total.div_ceil(7), "one request per page of 7");
     assert!(
-        pages.iter().skip(1).all(|p| p
-            .query
-            .as_deref()
-            .is_some_and(|q| q.contains("skiptoken"))),
+        pages
+            .iter()
+            .skip(1)
+            .all(|p| p.query.as_deref().is_some_and(|q| q.contains("skiptoken"))),
         "later pages are the nextLinks, as given"
     );
 
@@ -119,13 +122,19 @@ fn list_follows_every_next_link_with_filters_select_and_top() {
         &request(&emu, json!({ "status": "Active" })),
     );
     let active = active["relationships"].as_array().unwrap();
-    assert_eq!(active.len() as u64, fx["statusCounts"]["active"].as_u64().unwrap());
+    assert_eq!(
+        active.len() as u64,
+        fx["statusCounts"]["active"].as_u64().unwrap()
+    );
     assert!(active.iter().all(|r| r["status"] == "active"));
     let query = emu.requests().last().unwrap().query.clone().unwrap();
     assert!(query.contains("status+eq+%27active%27"), "{query}");
 
     // customerTenantId, combined with status, and select (id and @odata.* always come back).
-    let customer = active[0]["customer"]["tenantId"].as_str().unwrap().to_string();
+    let customer = active[0]["customer"]["tenantId"]
+        .as_str()
+        .unwrap()
+        .to_string();
     let mine = ok(
         da_list_gdap_relationships,
         &request(
@@ -138,7 +147,10 @@ fn list_follows_every_next_link_with_filters_select_and_top() {
     for r in mine {
         assert_eq!(r["customer"]["tenantId"], customer.as_str());
         assert!(r["displayName"].is_string() && r["id"].is_string());
-        assert!(r.get("status").is_none() && r.get("accessDetails").is_none(), "{r}");
+        assert!(
+            r.get("status").is_none() && r.get("accessDetails").is_none(),
+            "{r}"
+        );
     }
 
     // A reseller relationship keeps the fields of its type.
@@ -178,12 +190,19 @@ fn expiring_within_days_keeps_those_ending_soon() {
     let within = |days: u64| -> HashSet<String> {
         let r = ok(
             da_list_gdap_relationships,
-            &request(&emu, json!({ "status": "active", "expiringWithinDays": days })),
+            &request(
+                &emu,
+                json!({ "status": "active", "expiringWithinDays": days }),
+            ),
         );
         ids(&r["relationships"]).into_iter().collect()
     };
-    let expect30: HashSet<String> = strings(&fx["activeEndingWithin30Days"]).into_iter().collect();
-    let expect60: HashSet<String> = strings(&fx["activeEndingWithin60Days"]).into_iter().collect();
+    let expect30: HashSet<String> = strings(&fx["activeEndingWithin30Days"])
+        .into_iter()
+        .collect();
+    let expect60: HashSet<String> = strings(&fx["activeEndingWithin60Days"])
+        .into_iter()
+        .collect();
     assert!(!expect30.is_empty() && expect30.len() < 20, "{fx}");
     assert_eq!(within(30), expect30);
     assert_eq!(within(60), expect60);
@@ -191,7 +210,10 @@ fn expiring_within_days_keeps_those_ending_soon() {
     // With select, endDateTime is asked for too (the filter needs it).
     let r = ok(
         da_list_gdap_relationships,
-        &request(&emu, json!({ "status": "active", "expiringWithinDays": 30, "select": ["displayName"] })),
+        &request(
+            &emu,
+            json!({ "status": "active", "expiringWithinDays": 30, "select": ["displayName"] }),
+        ),
     );
     assert_eq!(
         ids(&r["relationships"]).into_iter().collect::<HashSet<_>>(),
@@ -205,7 +227,10 @@ fn expiring_within_days_keeps_those_ending_soon() {
 fn get_returns_the_relationship_and_its_etag() {
     let emu = start();
     let id = first(&emu, "active");
-    let got = ok(da_get_gdap_relationship, &request(&emu, json!({ "id": id })));
+    let got = ok(
+        da_get_gdap_relationship,
+        &request(&emu, json!({ "id": id })),
+    );
     let truth = emu.gdap_relationship(&id).unwrap();
     assert_eq!(got["id"], id.as_str());
     assert_eq!(entity(&got["relationship"]), truth);
@@ -218,7 +243,11 @@ fn get_returns_the_relationship_and_its_etag() {
     );
     assert_eq!(upper["id"], id.as_str());
 
-    let unknown = format!("{}-{}", uuid::Uuid::new_v4(), emu.fixtures()["tenantId"].as_str().unwrap());
+    let unknown = format!(
+        "{}-{}",
+        uuid::Uuid::new_v4(),
+        emu.fixtures()["tenantId"].as_str().unwrap()
+    );
     let correlation = "3a1b2c4d-5e6f-4a0b-8c1d-2e3f4a5b6c7d";
     let e = err(
         da_get_gdap_relationship,
@@ -229,9 +258,19 @@ fn get_returns_the_relationship_and_its_etag() {
     assert_eq!(e["code"], "itemNotFound");
     assert_eq!(e["correlationId"], correlation);
     assert!(e["requestId"].is_string(), "Graph's request-id: {e}");
-    assert!(e["message"].as_str().unwrap().starts_with("Microsoft Graph answered 404"), "{e}");
+    assert!(
+        e["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("Microsoft Graph answered 404"),
+        "{e}"
+    );
     let sent = emu.requests().last().unwrap().clone();
-    assert_eq!(sent.correlation_id.as_deref(), Some(correlation), "as client-request-id");
+    assert_eq!(
+        sent.correlation_id.as_deref(),
+        Some(correlation),
+        "as client-request-id"
+    );
 }
 
 #[test]
@@ -264,10 +303,16 @@ fn auto_extend_on_and_off_with_if_match() {
     clear_emulator_requests(&emu);
     let off = ok(
         da_set_gdap_auto_extend,
-        &request(&emu, json!({ "relationship": item, "autoExtendDuration": "PT0S" })),
+        &request(
+            &emu,
+            json!({ "relationship": item, "autoExtendDuration": "PT0S" }),
+        ),
     );
     assert_eq!(off["relationship"]["autoExtendDuration"], "PT0S");
-    assert_eq!(emu.gdap_relationship(&id).unwrap()["autoExtendDuration"], "PT0S");
+    assert_eq!(
+        emu.gdap_relationship(&id).unwrap()["autoExtendDuration"],
+        "PT0S"
+    );
     let sent = graph_requests(&emu);
     assert_eq!(sent.len(), 1, "{sent:?}");
     assert_eq!(sent[0].0, "PATCH");
@@ -290,10 +335,16 @@ fn a_stale_etag_is_read_again_and_retried_once_then_conflict() {
     clear_emulator_requests(&emu);
     let done = ok(
         da_set_gdap_auto_extend,
-        &request(&emu, json!({ "relationship": item, "autoExtendDuration": "P180D" })),
+        &request(
+            &emu,
+            json!({ "relationship": item, "autoExtendDuration": "P180D" }),
+        ),
     );
     assert_eq!(done["preconditionRetries"], 1);
-    assert_eq!(emu.gdap_relationship(&id).unwrap()["autoExtendDuration"], "P180D");
+    assert_eq!(
+        emu.gdap_relationship(&id).unwrap()["autoExtendDuration"],
+        "P180D"
+    );
     let sent: Vec<_> = graph_requests(&emu)
         .into_iter()
         .map(|(m, _, s)| (m, s))
@@ -323,7 +374,10 @@ fn a_stale_etag_is_read_again_and_retried_once_then_conflict() {
         .filter(|(m, _, _)| m == "PATCH")
         .count();
     assert_eq!(patches, 2, "one PATCH and one retry");
-    assert_eq!(emu.gdap_relationship(&id).unwrap()["autoExtendDuration"], "P180D");
+    assert_eq!(
+        emu.gdap_relationship(&id).unwrap()["autoExtendDuration"],
+        "P180D"
+    );
 
     // One 412 only: the retry succeeds.
     set_faults(&emu, json!({ "gdapPreconditionFailed": 1 }));
@@ -332,7 +386,10 @@ fn a_stale_etag_is_read_again_and_retried_once_then_conflict() {
         &request(&emu, json!({ "id": id, "autoExtendDuration": "PT0S" })),
     );
     assert_eq!(done["preconditionRetries"], 1);
-    assert_eq!(emu.gdap_relationship(&id).unwrap()["autoExtendDuration"], "PT0S");
+    assert_eq!(
+        emu.gdap_relationship(&id).unwrap()["autoExtendDuration"],
+        "PT0S"
+    );
 }
 
 #[test]
@@ -344,7 +401,10 @@ fn auto_extend_with_global_administrator_is_refused_without_a_request() {
     let before = count_requests(&emu);
     let e = err(
         da_set_gdap_auto_extend,
-        &request(&emu, json!({ "relationship": item, "autoExtendDuration": "P180D" })),
+        &request(
+            &emu,
+            json!({ "relationship": item, "autoExtendDuration": "P180D" }),
+        ),
     );
     assert_eq!(e["kind"], "invalid_request", "{e}");
     assert_eq!(e["code"], "globalAdministratorNotExtendable");
@@ -354,7 +414,11 @@ fn auto_extend_with_global_administrator_is_refused_without_a_request() {
         "the error names the rule: {message}"
     );
     assert!(e["status"].is_null());
-    assert_eq!(count_requests(&emu), before, "nothing was sent, not even for a token");
+    assert_eq!(
+        count_requests(&emu),
+        before,
+        "nothing was sent, not even for a token"
+    );
 
     // By id: read, then refused before the PATCH.
     clear_emulator_requests(&emu);
@@ -363,9 +427,15 @@ fn auto_extend_with_global_administrator_is_refused_without_a_request() {
         &request(&emu, json!({ "id": id, "autoExtendDuration": "P180D" })),
     );
     assert_eq!(e["code"], "globalAdministratorNotExtendable");
-    let sent: Vec<_> = graph_requests(&emu).into_iter().map(|(m, _, _)| m).collect();
+    let sent: Vec<_> = graph_requests(&emu)
+        .into_iter()
+        .map(|(m, _, _)| m)
+        .collect();
     assert_eq!(sent, ["GET"]);
-    assert_eq!(emu.gdap_relationship(&id).unwrap()["autoExtendDuration"], "PT0S");
+    assert_eq!(
+        emu.gdap_relationship(&id).unwrap()["autoExtendDuration"],
+        "PT0S"
+    );
     // Turning it off is allowed.
     ok(
         da_set_gdap_auto_extend,
@@ -402,7 +472,10 @@ fn forbidden_transitions_are_conflicts() {
         da_terminate_gdap_relationship,
         &request(&emu, json!({ "id": id })),
     );
-    assert_eq!(e["kind"], "conflict", "no terminate while an operation runs: {e}");
+    assert_eq!(
+        e["kind"], "conflict",
+        "no terminate while an operation runs: {e}"
+    );
 }
 
 #[test]
@@ -440,7 +513,10 @@ fn global_admin_removal_polls_the_operation_to_the_end() {
         .filter(|(m, p, _)| m == "GET" && p.contains("/operations/"))
         .count();
     assert_eq!(polls, 3);
-    assert!(t.elapsed() >= Duration::from_secs(3), "Retry-After was honoured");
+    assert!(
+        t.elapsed() >= Duration::from_secs(3),
+        "Retry-After was honoured"
+    );
 
     // Now auto-extend is allowed; and the role is not removed twice.
     ok(
@@ -450,7 +526,10 @@ fn global_admin_removal_polls_the_operation_to_the_end() {
     clear_emulator_requests(&emu);
     let again = ok(
         da_remove_gdap_global_admin_role,
-        &request(&emu, json!({ "relationship": listed(&emu, &id), "wait": true })),
+        &request(
+            &emu,
+            json!({ "relationship": listed(&emu, &id), "wait": true }),
+        ),
     );
     assert_eq!(again["status"], "notHeld");
     assert!(
@@ -470,9 +549,15 @@ fn global_admin_removal_without_wait_returns_the_operation() {
     );
     assert_eq!(accepted["status"], "accepted");
     assert!(accepted["operation"].is_null());
-    assert!(accepted["operationUrl"].as_str().unwrap().contains("/operations/"));
+    assert!(accepted["operationUrl"]
+        .as_str()
+        .unwrap()
+        .contains("/operations/"));
     let now = emu.gdap_relationship(&id).unwrap();
-    assert_eq!(now["@odata.etag"], etag, "nothing changes until the operation ends");
+    assert_eq!(
+        now["@odata.etag"], etag,
+        "nothing changes until the operation ends"
+    );
     assert!(role_ids(&now).contains(&GLOBAL_ADMIN.to_string()));
 }
 
@@ -491,7 +576,10 @@ fn a_failed_global_admin_removal_is_an_error_with_its_data() {
     assert_eq!(e["kind"], "server_error", "{e}");
     assert_eq!(e["code"], "roleRemovalFailed");
     let message = e["message"].as_str().unwrap();
-    assert!(message.contains("failed") && message.contains(&id), "{message}");
+    assert!(
+        message.contains("failed") && message.contains(&id),
+        "{message}"
+    );
     assert!(role_ids(&emu.gdap_relationship(&id).unwrap()).contains(&GLOBAL_ADMIN.to_string()));
 }
 
@@ -550,7 +638,10 @@ fn terminate_reports_the_request_and_waits_for_it() {
 
     let waited = ok(
         da_terminate_gdap_relationship,
-        &request(&emu, json!({ "relationship": listed(&emu, two), "wait": true })),
+        &request(
+            &emu,
+            json!({ "relationship": listed(&emu, two), "wait": true }),
+        ),
     );
     assert_eq!(waited["status"], "succeeded", "{waited}");
     assert_eq!(waited["request"]["status"], "succeeded");
@@ -588,12 +679,18 @@ fn access_assignments_of_a_relationship() {
         assert_eq!(a["status"], "active");
         assert_eq!(a["accessContainer"]["accessContainerType"], "securityGroup");
         assert!(a["accessContainer"]["accessContainerId"].is_string());
-        assert!(a["@odata.etag"].is_string() && a["createdDateTime"].is_string(), "{a}");
+        assert!(
+            a["@odata.etag"].is_string() && a["createdDateTime"].is_string(),
+            "{a}"
+        );
         assert!(role_ids(a).iter().all(|r| roles.contains(r)));
     }
     let by_object = ok(
         da_list_gdap_access_assignments,
-        &request(&emu, json!({ "relationship": listed(&emu, &id), "status": "Active" })),
+        &request(
+            &emu,
+            json!({ "relationship": listed(&emu, &id), "status": "Active" }),
+        ),
     );
     assert_eq!(by_object["assignments"], list["assignments"]);
     let query = emu.requests().last().unwrap().query.clone().unwrap();
@@ -636,7 +733,9 @@ fn gdap_customers_with_service_management_details() {
         .collect();
     assert_eq!(listed.len(), customers.len());
     assert_eq!(listed, holders, "the customers with an active relationship");
-    assert!(customers.iter().all(|c| c.get("serviceManagementDetails").is_none()));
+    assert!(customers
+        .iter()
+        .all(|c| c.get("serviceManagementDetails").is_none()));
 
     let with = strings(&fx["inactiveDapWithActiveGdap"]);
     let one = ok(
@@ -674,8 +773,14 @@ fn throttling_is_retried_after_retry_after_then_reported() {
         &request(&emu, json!({ "status": "active" })),
     );
     assert!(!list["relationships"].as_array().unwrap().is_empty());
-    assert!(t.elapsed() >= Duration::from_secs(2), "waited Retry-After twice");
-    let statuses: Vec<u16> = graph_requests(&emu).into_iter().map(|(_, _, s)| s).collect();
+    assert!(
+        t.elapsed() >= Duration::from_secs(2),
+        "waited Retry-After twice"
+    );
+    let statuses: Vec<u16> = graph_requests(&emu)
+        .into_iter()
+        .map(|(_, _, s)| s)
+        .collect();
     assert_eq!(&statuses[..3], [429, 429, 200]);
 
     set_faults(
@@ -684,7 +789,10 @@ fn throttling_is_retried_after_retry_after_then_reported() {
     );
     let e = err(
         da_get_gdap_relationship,
-        &request(&emu, json!({ "id": first(&emu, "active"), "maxRetries": 1 })),
+        &request(
+            &emu,
+            json!({ "id": first(&emu, "active"), "maxRetries": 1 }),
+        ),
     );
     assert_eq!(e["kind"], "throttled", "{e}");
     assert_eq!(e["status"], 429);
@@ -701,7 +809,10 @@ fn a_token_for_another_audience_is_unauthorized() {
     );
     let e = err(
         da_list_gdap_relationships,
-        &request(&emu, json!({ "auth": { "accessToken": token["accessToken"] } })),
+        &request(
+            &emu,
+            json!({ "auth": { "accessToken": token["accessToken"] } }),
+        ),
     );
     assert_eq!(e["kind"], "unauthorized", "{e}");
     assert_eq!(e["code"], "InvalidAuthenticationToken");
@@ -730,38 +841,138 @@ fn invalid_input_sends_nothing() {
     let mut no_id = ga.clone();
     no_id.as_object_mut().unwrap().remove("id");
     let cases: Vec<(&str, Export, Value)> = vec![
-        ("list: top 0", da_list_gdap_relationships, json!({ "top": 0 })),
-        ("list: top 301", da_list_gdap_relationships, json!({ "top": 301 })),
-        ("list: status", da_list_gdap_relationships, json!({ "status": "gone" })),
-        ("list: select", da_list_gdap_relationships, json!({ "select": ["password"] })),
-        ("list: days", da_list_gdap_relationships, json!({ "expiringWithinDays": 731 })),
-        ("list: negative days", da_list_gdap_relationships, json!({ "expiringWithinDays": -1 })),
-        ("list: customer", da_list_gdap_relationships, json!({ "customerTenantId": "x" })),
-        ("list: filter", da_list_gdap_relationships, json!({ "filter": "a\nb" })),
-        ("list: unknown field", da_list_gdap_relationships, json!({ "allPages": true })),
+        (
+            "list: top 0",
+            da_list_gdap_relationships,
+            json!({ "top": 0 }),
+        ),
+        (
+            "list: top 301",
+            da_list_gdap_relationships,
+            json!({ "top": 301 }),
+        ),
+        (
+            "list: status",
+            da_list_gdap_relationships,
+            json!({ "status": "gone" }),
+        ),
+        (
+            "list: select",
+            da_list_gdap_relationships,
+            json!({ "select": ["password"] }),
+        ),
+        (
+            "list: days",
+            da_list_gdap_relationships,
+            json!({ "expiringWithinDays": 731 }),
+        ),
+        (
+            "list: negative days",
+            da_list_gdap_relationships,
+            json!({ "expiringWithinDays": -1 }),
+        ),
+        (
+            "list: customer",
+            da_list_gdap_relationships,
+            json!({ "customerTenantId": "x" }),
+        ),
+        (
+            "list: filter",
+            da_list_gdap_relationships,
+            json!({ "filter": "a\nb" }),
+        ),
+        (
+            "list: unknown field",
+            da_list_gdap_relationships,
+            json!({ "allPages": true }),
+        ),
         ("get: no id", da_get_gdap_relationship, json!({})),
-        ("get: bad id", da_get_gdap_relationship, json!({ "id": "../x" })),
-        ("get: one guid", da_get_gdap_relationship, json!({ "id": uuid::Uuid::new_v4() })),
-        ("extend: value", da_set_gdap_auto_extend, json!({ "id": id, "autoExtendDuration": "P90D" })),
-        ("extend: no value", da_set_gdap_auto_extend, json!({ "id": id })),
-        ("extend: neither", da_set_gdap_auto_extend, json!({ "autoExtendDuration": "PT0S" })),
-        ("extend: both", da_set_gdap_auto_extend, json!({ "id": id, "relationship": ga, "autoExtendDuration": "PT0S" })),
-        ("extend: not an object", da_set_gdap_auto_extend, json!({ "relationship": "x", "autoExtendDuration": "PT0S" })),
-        ("extend: object without id", da_set_gdap_auto_extend, json!({ "relationship": no_id, "autoExtendDuration": "PT0S" })),
-        ("extend: global admin", da_set_gdap_auto_extend, json!({ "relationship": ga, "autoExtendDuration": "P180D" })),
-        ("remove: only role", da_remove_gdap_global_admin_role, json!({ "relationship": only_ga })),
-        ("remove: wait not bool", da_remove_gdap_global_admin_role, json!({ "id": id, "wait": "yes" })),
-        ("terminate: bad id", da_terminate_gdap_relationship, json!({ "id": "x" })),
-        ("assignments: status", da_list_gdap_access_assignments, json!({ "id": id, "status": "gone" })),
-        ("customers: id", da_list_gdap_customers, json!({ "customerTenantId": "x" })),
-        ("customers: filter", da_list_gdap_customers, json!({ "filter": " " })),
+        (
+            "get: bad id",
+            da_get_gdap_relationship,
+            json!({ "id": "../x" }),
+        ),
+        (
+            "get: one guid",
+            da_get_gdap_relationship,
+            json!({ "id": uuid::Uuid::new_v4() }),
+        ),
+        (
+            "extend: value",
+            da_set_gdap_auto_extend,
+            json!({ "id": id, "autoExtendDuration": "P90D" }),
+        ),
+        (
+            "extend: no value",
+            da_set_gdap_auto_extend,
+            json!({ "id": id }),
+        ),
+        (
+            "extend: neither",
+            da_set_gdap_auto_extend,
+            json!({ "autoExtendDuration": "PT0S" }),
+        ),
+        (
+            "extend: both",
+            da_set_gdap_auto_extend,
+            json!({ "id": id, "relationship": ga, "autoExtendDuration": "PT0S" }),
+        ),
+        (
+            "extend: not an object",
+            da_set_gdap_auto_extend,
+            json!({ "relationship": "x", "autoExtendDuration": "PT0S" }),
+        ),
+        (
+            "extend: object without id",
+            da_set_gdap_auto_extend,
+            json!({ "relationship": no_id, "autoExtendDuration": "PT0S" }),
+        ),
+        (
+            "extend: global admin",
+            da_set_gdap_auto_extend,
+            json!({ "relationship": ga, "autoExtendDuration": "P180D" }),
+        ),
+        (
+            "remove: only role",
+            da_remove_gdap_global_admin_role,
+            json!({ "relationship": only_ga }),
+        ),
+        (
+            "remove: wait not bool",
+            da_remove_gdap_global_admin_role,
+            json!({ "id": id, "wait": "yes" }),
+        ),
+        (
+            "terminate: bad id",
+            da_terminate_gdap_relationship,
+            json!({ "id": "x" }),
+        ),
+        (
+            "assignments: status",
+            da_list_gdap_access_assignments,
+            json!({ "id": id, "status": "gone" }),
+        ),
+        (
+            "customers: id",
+            da_list_gdap_customers,
+            json!({ "customerTenantId": "x" }),
+        ),
+        (
+            "customers: filter",
+            da_list_gdap_customers,
+            json!({ "filter": " " }),
+        ),
     ];
     for (name, f, extra) in cases {
         let before = count_requests(&emu);
         let e = err(f, &request(&emu, extra));
         assert_eq!(e["kind"], "invalid_request", "{name}: {e}");
         assert!(e["status"].is_null(), "{name}: {e}");
-        assert_eq!(count_requests(&emu), before, "{name}: the emulator saw a request");
+        assert_eq!(
+            count_requests(&emu),
+            before,
+            "{name}: the emulator saw a request"
+        );
     }
 }
 
@@ -787,16 +998,25 @@ fn jobs_list_with_progress_and_stop_waiting_on_cancel() {
     });
     let started = ok(
         da_job_start,
-        &request(&emu, json!({ "operation": "listGdapRelationships", "top": 100 })),
+        &request(
+            &emu,
+            json!({ "operation": "listGdapRelationships", "top": 100 }),
+        ),
     );
     let job = started["jobId"].as_str().unwrap().to_string();
     let env = call(da_job_result, &json!({ "jobId": job, "waitSeconds": 30 }));
     assert_eq!(env["ok"], true, "{env}");
-    assert_eq!(env["result"]["relationships"].as_array().unwrap().len(), 650);
+    assert_eq!(
+        env["result"]["relationships"].as_array().unwrap().len(),
+        650
+    );
     let p = ok(da_job_poll, &json!({ "jobId": job }));
     assert_eq!(p["state"], "succeeded");
     assert_eq!(p["progress"]["relationshipsListed"], 650);
-    assert!(p["events"].as_array().unwrap().len() >= 7, "one event per page: {p}");
+    assert!(
+        p["events"].as_array().unwrap().len() >= 7,
+        "one event per page: {p}"
+    );
     ok(da_job_free, &json!({ "jobId": job }));
 
     // A removal that never ends: the job waits until cancelled, then says what goes on.
@@ -821,7 +1041,13 @@ fn jobs_list_with_progress_and_stop_waiting_on_cancel() {
     let env = call(da_job_result, &json!({ "jobId": job, "waitSeconds": 10 }));
     assert_eq!(env["ok"], false, "{env}");
     assert_eq!(env["error"]["kind"], "conflict");
-    assert!(env["error"]["message"].as_str().unwrap().contains("goes on"), "{env}");
+    assert!(
+        env["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("goes on"),
+        "{env}"
+    );
     ok(da_job_free, &json!({ "jobId": job }));
 
     // Terminate with wait as a job.
@@ -836,13 +1062,19 @@ fn jobs_list_with_progress_and_stop_waiting_on_cancel() {
     let job = started["jobId"].as_str().unwrap().to_string();
     let env = call(da_job_result, &json!({ "jobId": job, "waitSeconds": 30 }));
     assert_eq!(env["result"]["status"], "succeeded", "{env}");
-    assert_eq!(emu.gdap_relationship(&target).unwrap()["status"], "terminated");
+    assert_eq!(
+        emu.gdap_relationship(&target).unwrap()["status"],
+        "terminated"
+    );
     ok(da_job_free, &json!({ "jobId": job }));
 
     // A job's request is checked like the export's.
     let e = err(
         da_job_start,
-        &request(&emu, json!({ "operation": "removeGdapGlobalAdminRole", "id": "x" })),
+        &request(
+            &emu,
+            json!({ "operation": "removeGdapGlobalAdminRole", "id": "x" }),
+        ),
     );
     assert_eq!(e["kind"], "invalid_request");
 }

@@ -78,15 +78,18 @@ impl ActiveGdap {
                 continue;
             }
             self.relationships += 1;
-            self.by_customer.entry(customer).or_default().push(Covering {
-                display_name: r
-                    .display_name
-                    .clone()
-                    .or_else(|| r.id.clone())
-                    .unwrap_or_default(),
-                end: r.end().map(|e| e.date_naive().to_string()),
-                roles: r.roles_count(),
-            });
+            self.by_customer
+                .entry(customer)
+                .or_default()
+                .push(Covering {
+                    display_name: r
+                        .display_name
+                        .clone()
+                        .or_else(|| r.id.clone())
+                        .unwrap_or_default(),
+                    end: r.end().map(|e| e.date_naive().to_string()),
+                    roles: r.roles_count(),
+                });
         }
     }
 
@@ -221,7 +224,10 @@ mod tests {
             Some(&wanted),
         );
         assert!(found.covers(&a));
-        assert!(!found.covers(&b), "a relationship being terminated is no cover");
+        assert!(
+            !found.covers(&b),
+            "a relationship being terminated is no cover"
+        );
         assert!(!found.covers(&c), "not asked");
         assert_eq!(found.relationships(), 2);
         let text = found.describe(&a).unwrap();

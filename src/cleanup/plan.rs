@@ -606,7 +606,9 @@ async fn check_gdap(
     control.event(
         match &found {
             Ok(_) => format!("GDAP: {check} candidates held without an active GDAP relationship"),
-            Err(e) => format!("GDAP: the relationships could not be listed ({e}); every candidate held"),
+            Err(e) => {
+                format!("GDAP: the relationships could not be listed ({e}); every candidate held")
+            }
         },
         None,
         None,

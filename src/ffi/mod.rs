@@ -315,9 +315,11 @@ pub extern "C" fn da_remove_gdap_global_admin_role(request_json: *const c_char) 
         let (target, wait) = fields.parse::<GdapWaitInput>()?.into_parts()?;
         crate::gdap::change::check_removal(&target)?;
         c.client.require_credential()?;
-        Ok(async move {
-            crate::gdap::remove_global_admin_role(&c.client, &c.opts, &target, wait).await
-        })
+        Ok(
+            async move {
+                crate::gdap::remove_global_admin_role(&c.client, &c.opts, &target, wait).await
+            },
+        )
     })
 }
 

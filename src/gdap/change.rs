@@ -163,7 +163,8 @@ pub async fn set_auto_extend(
     let id = target.id();
     let call = client.call(&super::SERVICE, opts)?;
     let outcome = patch_with_etag(&call, &id, given(target), |current, fresh| {
-        if value == AutoExtend::Days180 && current.relationship.holds_global_administrator() == Some(true)
+        if value == AutoExtend::Days180
+            && current.relationship.holds_global_administrator() == Some(true)
         {
             return Err(global_admin_refusal(&id, fresh).with_correlation_id(opts.correlation_id));
         }
@@ -306,7 +307,8 @@ pub async fn remove_global_admin_role(
             ..result(RemovalStatus::Accepted)
         });
     }
-    let what = format!("the removal of Global Administrator from relationship {id} (poll {location})");
+    let what =
+        format!("the removal of Global Administrator from relationship {id} (poll {location})");
     let operation = lro::poll(&call, monitor, &resp.headers, &what, |answer| {
         let resp = answer?;
         let Ok(raw) = serde_json::from_slice::<Value>(&resp.body) else {
@@ -372,7 +374,9 @@ fn remaining_roles(r: &Relationship) -> Option<Vec<UnifiedRole>> {
 /// A failed operation as an error: the code and message of its `data` (a JSON string), else the raw data.
 fn operation_failed(call: &Call, id: &RelationshipId, op: &Operation) -> Error {
     let data: Option<Value> = match &op.data {
-        Some(Value::String(s)) => serde_json::from_str(s).ok().or(Some(Value::String(s.clone()))),
+        Some(Value::String(s)) => serde_json::from_str(s)
+            .ok()
+            .or(Some(Value::String(s.clone()))),
         other => other.clone(),
     };
     let text = |k: &str| {
@@ -435,7 +439,10 @@ mod tests {
         assert_eq!(e.code.as_deref(), Some("globalAdministratorNotExtendable"));
         assert!(check_auto_extend(&t, AutoExtend::Off).is_ok());
         assert!(check_removal(&t).is_ok());
-        assert_eq!(remaining_roles(&with_roles(&[&ga, other])).unwrap().len(), 1);
+        assert_eq!(
+            remaining_roles(&with_roles(&[&ga, other])).unwrap().len(),
+            1
+        );
         assert!(remaining_roles(&with_roles(&[other])).is_none());
         let only = Target::relationship(with_roles(&[&ga])).unwrap();
         assert_eq!(

@@ -87,17 +87,16 @@ pub async fn list_customers(
     if req.service_management_details {
         for c in &mut customers {
             // The id goes into the path: only a GUID does (anything else is reported, not followed).
-            let Some(id) = c
-                .id
-                .as_deref()
-                .or(c.tenant_id.as_deref())
-                .and_then(|t| Uuid::try_parse(t.trim()).ok())
+            let Some(id) =
+                c.id.as_deref()
+                    .or(c.tenant_id.as_deref())
+                    .and_then(|t| Uuid::try_parse(t.trim()).ok())
             else {
                 continue;
             };
-            let details_url =
-                call.endpoint
-                    .join(&format!("{CUSTOMERS_PATH}/{id}/serviceManagementDetails"));
+            let details_url = call
+                .endpoint
+                .join(&format!("{CUSTOMERS_PATH}/{id}/serviceManagementDetails"));
             let mut details = Vec::new();
             super::for_each_page(
                 &call,

@@ -170,7 +170,11 @@ impl AccessDetails {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Relationship {
-    #[serde(rename = "@odata.etag", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "@odata.etag",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub etag: Option<String>,
     #[serde(default)]
     pub id: Option<String>,

@@ -110,7 +110,9 @@ impl ListRelationshipsRequest {
                 select.push(*canonical);
             }
         }
-        if !select.is_empty() && self.expiring_within_days.is_some() && !select.contains(&"endDateTime")
+        if !select.is_empty()
+            && self.expiring_within_days.is_some()
+            && !select.contains(&"endDateTime")
         {
             select.push("endDateTime");
         }

@@ -45,10 +45,9 @@ pub async fn terminate_relationship(
     wait: bool,
 ) -> Result<Termination> {
     let call = client.call(&super::SERVICE, opts)?;
-    let url = call.endpoint.join(&format!(
-        "{}/{id}/requests",
-        super::RELATIONSHIPS_PATH
-    ));
+    let url = call
+        .endpoint
+        .join(&format!("{}/{id}/requests", super::RELATIONSHIPS_PATH));
     // Sent once and read without a retry: sending a terminate again would be refused (it is no longer
     // active), so an unreadable answer is reported, not retried.
     let resp = call
@@ -124,8 +123,7 @@ fn failed(call: &crate::call::Call, id: &RelationshipId, request: &Value) -> cra
         ErrorKind::ServerError,
         format!(
             "{} reports that the request to terminate relationship {id} failed: {}",
-            call.service.name,
-            request
+            call.service.name, request
         ),
     )
 }
