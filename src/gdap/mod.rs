@@ -274,9 +274,9 @@ impl Target {
 #[serde(bound(deserialize = "T: Deserialize<'de>"))]
 pub(crate) struct Page<T> {
     #[serde(default = "CappedVec::default")]
-    value: CappedVec<T, MAX_PAGE_ITEMS>,
+    pub(crate) value: CappedVec<T, MAX_PAGE_ITEMS>,
     #[serde(rename = "@odata.nextLink", default)]
-    next_link: Option<String>,
+    pub(crate) next_link: Option<String>,
 }
 
 /// Every page of a Graph list from `first`, following `@odata.nextLink` exactly as given (on the same
