@@ -36,7 +36,8 @@ pub struct ApplyOptions {
     /// The journal file; without one, an interrupted run cannot be resumed.
     pub journal: Option<PathBuf>,
     /// Before removing, list the DAP-enabled customers once and skip candidates whose DAP is already gone
-    /// or who signed in since the plan was made.
+    /// or who signed in since the plan was made; unless the plan allows removing DAP without GDAP, list the
+    /// active GDAP relationships once too and skip candidates whose customer has none now.
     pub recheck: bool,
     /// Where and how the removals go when that differs from the listing's (the delegated admin customers
     /// API): Partner Center's own host, or a bearer token for Partner Center's audience.

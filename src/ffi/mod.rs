@@ -390,21 +390,26 @@ pub extern "C" fn da_list_gdap_customers(request_json: *const c_char) -> *mut c_
     })
 }
 
-/// Plan a DAP cleanup: list every delegated admin customer and classify each (blocking; see `da_job_start`
-/// for progress and cancel).
+/// Plan a DAP cleanup: list every delegated admin customer and classify each, then hold the candidates whose
+/// customer has no active GDAP relationship (blocking; see `da_job_start` for progress and cancel).
 ///
 /// Request: `{"auth", "endpoint"?, "inactiveDays"? (default 90, 1..3650), "asOf"? (RFC 3339, default now;
-/// never later than now), "include"?: [GUID], "exclude"?: [GUID], "planPath"? (also write the plan there;
+/// never later than now), "include"?: [GUID], "exclude"?: [GUID], "allowWithoutGdap"?: bool (default false:
+/// a candidate needs an active GDAP relationship with its customer; true asks Graph nothing), "planPath"? (also write the plan there;
 /// checked before the listing: an absent or regular file in a writable folder), "summaryOnly"? (return the
 /// plan without its candidates and kept arrays, for large tenants with planPath), "timeoutSeconds"? (the
 /// whole listing, default 1800), ...}`.
 /// Result: the plan: `{"format","planId","createdAt","asOf","inactiveDays","include","exclude",
+/// "allowWithoutGdap","gdap":{"required","checked","relationships","held","error"},
 /// "summary":{"customers","candidates","kept"}, "candidates":[entry], "kept":[entry]}` with entry
 /// `{"customerTenantId","organizationDisplayName","dapEnabled","lastSignInDateTime","startDateTime","reason","detail"}`.
 /// Only a customer whose dapEnabled is a JSON boolean and whose dates are readable RFC 3339 / ISO 8601 dates
 /// between 2000 and now is ever a candidate; any other is kept as unreadable_date or unreadable_dap_enabled
-/// with the raw value in its detail. A listing that loops, stops advancing or sends a page of over 10,000
-/// items ends with server_error.
+/// with the raw value in its detail. The active GDAP relationships are listed once (Microsoft Graph, every
+/// page, only when there are candidates): a candidate whose customer has none is kept as no_active_gdap;
+/// when they cannot be listed, every candidate is kept as gdap_unknown and `gdap.error` says why. A
+/// candidate's detail names its active relationships. A listing that loops, stops advancing or sends a
+/// page of over 10,000 items ends with server_error.
 ///
 /// Returns a JSON envelope the caller frees with `da_string_free`.
 #[no_mangle]
@@ -426,7 +431,9 @@ pub extern "C" fn da_plan_dap_cleanup(request_json: *const c_char) -> *mut c_cha
 /// Safety: the plan is untrusted input: its format, asOf (not in the future), inactiveDays, include, exclude
 /// and candidate ids are checked before any request (invalid_request), and every candidate is judged again
 /// with the plan's criteria against the live listing; one the classification would keep now is skipped with
-/// that reasonCode. The journal is locked (`<journalPath>.lock`) for the whole run: a second apply on it gets
+/// that reasonCode. Unless the plan's allowWithoutGdap, the active GDAP relationships are listed once more: a
+/// candidate whose customer has none now is skipped (no_active_gdap); when they cannot be listed, the
+/// candidates are skipped as gdap_unknown with the error and not journaled (a resume tries again). The journal is locked (`<journalPath>.lock`) for the whole run: a second apply on it gets
 /// conflict and sends nothing. A journal without its header, or of another plan, is refused; a torn last
 /// line is ignored and counted. journalPath, reportPath and reportCsvPath are checked before any request
 /// (absent or regular files in writable folders, all different, not the plan file). A report that cannot be
