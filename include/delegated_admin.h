@@ -199,7 +199,8 @@ char *da_set_gdap_auto_extend(const char *request_json);
  * `da_job_start` for progress and cancel while waiting.
  *
  * Request: `{"auth", "endpoint"?, "id" | "relationship", "wait"?: bool (poll the operation until it ends,
- * within timeoutSeconds), ...}`.
+ * within timeoutSeconds), ...}`. The relationship is always read first, so that the roles sent are exactly
+ * its current ones without Global Administrator.
  * Result: `{"id","status": "removed"|"accepted"|"notHeld","operationId","operationUrl","operation": the
  * operation as last read (with wait) | null,"remainingRoles","preconditionRetries"}`. `notHeld`: the
  * relationship does not hold the role, nothing was sent but the read.

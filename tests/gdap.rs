@@ -562,6 +562,39 @@ fn global_admin_removal_without_wait_returns_the_operation() {
 }
 
 #[test]
+fn the_removal_sends_the_current_roles_never_those_of_the_copy_given() {
+    let emu = start_with(Config {
+        gdap_lro_polls: 0,
+        ..Config::default()
+    });
+    let id = first(&emu, "activeGlobalAdmin");
+    let before = role_ids(&emu.gdap_relationship(&id).unwrap());
+    assert!(before.len() >= 3, "{before:?}");
+    // A copy whose roles were edited down to Global Administrator and one other, its ETag still current.
+    let mut edited = listed(&emu, &id);
+    edited["accessDetails"]["unifiedRoles"] =
+        json!([{ "roleDefinitionId": GLOBAL_ADMIN }, { "roleDefinitionId": before[0] }]);
+    let removed = ok(
+        da_remove_gdap_global_admin_role,
+        &request(&emu, json!({ "relationship": edited, "wait": true })),
+    );
+    assert_eq!(removed["status"], "removed", "{removed}");
+    assert_eq!(
+        removed["remainingRoles"].as_u64().unwrap() as usize,
+        before.len() - 1
+    );
+    let after = role_ids(&emu.gdap_relationship(&id).unwrap());
+    let expected: Vec<String> = before.into_iter().filter(|r| r != GLOBAL_ADMIN).collect();
+    assert_eq!(after, expected, "every other role stays");
+    let sent: Vec<String> = graph_requests(&emu)
+        .into_iter()
+        .filter(|(_, p, _)| p == &format!("{RELATIONSHIPS}/{id}"))
+        .map(|(m, _, _)| m)
+        .collect();
+    assert_eq!(sent[..2], ["GET", "PATCH"], "read first: {sent:?}");
+}
+
+#[test]
 fn a_failed_global_admin_removal_is_an_error_with_its_data() {
     let emu = start_with(Config {
         gdap_lro_polls: 1,

@@ -454,7 +454,7 @@ pub fn hold_without_gdap(plan: &mut Plan, found: std::result::Result<&ActiveGdap
             Ok(active) => Uuid::parse_str(&entry.customer_tenant_id)
                 .ok()
                 .and_then(|id| active.describe(&id))
-                .map_or(Err(Reason::NoActiveGdap), Ok),
+                .ok_or(Reason::NoActiveGdap),
             Err(_) => Err(Reason::GdapUnknown),
         };
         match verdict {
@@ -756,6 +756,74 @@ mod tests {
             r(customer("nope", true, Some("2020-01-01T00:00:00Z"), None)),
             Reason::InvalidId
         );
+    }
+
+    #[test]
+    fn gdap_holds_candidates_without_an_active_relationship() {
+        let (a, b, c) = (Uuid::new_v4(), Uuid::new_v4(), Uuid::new_v4());
+        let old = Some("2020-01-01T00:00:00Z");
+        let customers = || {
+            vec![
+                customer(&a.to_string(), true, old, None),
+                customer(&b.to_string(), true, old, None),
+                customer(&c.to_string(), false, old, None),
+            ]
+        };
+        let mut found = ActiveGdap::default();
+        found.add(
+            vec![serde_json::from_value(json!({
+                "id": format!("{}-{}", Uuid::new_v4(), Uuid::new_v4()),
+                "displayName": "GDAP a",
+                "status": "active",
+                "customer": {"tenantId": a.to_string()},
+                "accessDetails": {"unifiedRoles": [{"roleDefinitionId": Uuid::new_v4()}]},
+            }))
+            .unwrap()],
+            None,
+        );
+        let mut p = plan_from_customers(customers(), &PlanRequest::default()).unwrap();
+        assert!(p.gdap.is_none() && !p.allow_without_gdap);
+        hold_without_gdap(&mut p, Ok(&found));
+        assert_eq!(p.candidates.len(), 1);
+        assert_eq!(p.candidates[0].customer_tenant_id, a.to_string());
+        assert!(p.candidates[0]
+            .detail
+            .contains("\"GDAP a\" (no end date, 1 role)"));
+        let held = p
+            .kept
+            .iter()
+            .find(|k| k.customer_tenant_id == b.to_string())
+            .unwrap();
+        assert_eq!(held.reason, Reason::NoActiveGdap);
+        assert!(
+            held.detail.starts_with("last partner sign-in"),
+            "{}",
+            held.detail
+        );
+        assert_eq!(
+            p.summary,
+            PlanSummary {
+                customers: 3,
+                candidates: 1,
+                kept: 2
+            }
+        );
+        let g = p.gdap.clone().unwrap();
+        assert!(g.required && g.checked && g.error.is_none());
+        assert_eq!((g.relationships, g.held), (1, 1));
+
+        let mut p = plan_from_customers(customers(), &PlanRequest::default()).unwrap();
+        let e = Error::new(ErrorKind::Unauthorized, "no token for Graph");
+        hold_without_gdap(&mut p, Err(&e));
+        assert!(p.candidates.is_empty());
+        assert_eq!(p.summary.kept, 3);
+        assert!(p
+            .kept
+            .iter()
+            .filter(|k| k.reason == Reason::GdapUnknown)
+            .all(|k| k.detail.contains("no token for Graph")));
+        let g = p.gdap.unwrap();
+        assert!(!g.checked && g.held == 2 && g.error == Some(e));
     }
 
     #[test]

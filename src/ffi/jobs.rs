@@ -353,7 +353,7 @@ pub(crate) async fn gdap_wait(
         GdapChange::Terminate => "the termination of",
     };
     control.update(|p| {
-        p.phase = if wait { "waiting" } else { "removing" }.into();
+        p.phase = if wait { "waiting" } else { "sending" }.into();
         p.total = 1;
     });
     control.event(format!("{what} relationship {id}"), None, None);

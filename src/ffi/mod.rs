@@ -298,7 +298,8 @@ pub extern "C" fn da_set_gdap_auto_extend(request_json: *const c_char) -> *mut c
 /// `da_job_start` for progress and cancel while waiting.
 ///
 /// Request: `{"auth", "endpoint"?, "id" | "relationship", "wait"?: bool (poll the operation until it ends,
-/// within timeoutSeconds), ...}`.
+/// within timeoutSeconds), ...}`. The relationship is always read first, so that the roles sent are exactly
+/// its current ones without Global Administrator.
 /// Result: `{"id","status": "removed"|"accepted"|"notHeld","operationId","operationUrl","operation": the
 /// operation as last read (with wait) | null,"remainingRoles","preconditionRetries"}`. `notHeld`: the
 /// relationship does not hold the role, nothing was sent but the read.

@@ -61,7 +61,7 @@ fn global_admin_refusal(id: &RelationshipId, fresh: bool) -> Error {
 /// Global Administrator. An id alone, or a relationship without its roles, passes here (its roles are read
 /// before the change).
 pub fn check_auto_extend(target: &Target, value: AutoExtend) -> Result<()> {
-    if let (Target::Relationship(r), AutoExtend::Days180) = (target, value) {
+    if let (Target::Relationship(_, r), AutoExtend::Days180) = (target, value) {
         if r.holds_global_administrator() == Some(true) {
             return Err(global_admin_refusal(&target.id(), false));
         }
@@ -73,7 +73,7 @@ pub fn check_auto_extend(target: &Target, value: AutoExtend) -> Result<()> {
 /// and its ETag.
 fn given(target: &Target) -> Option<FetchedRelationship> {
     match target {
-        Target::Relationship(r) if r.access_details.is_some() && r.etag.is_some() => {
+        Target::Relationship(_, r) if r.access_details.is_some() && r.etag.is_some() => {
             Some(FetchedRelationship {
                 id: target.id(),
                 etag: r.etag.clone(),
@@ -235,7 +235,9 @@ struct Operation {
 }
 
 /// Remove the Global Administrator role from a relationship: `PATCH accessDetails` with every other role,
-/// `If-Match` its ETag. Graph answers 202 with the operation's `Location` and `Retry-After`; with `wait`,
+/// `If-Match` its ETag. The relationship is always read first, even when the caller passed it, so that the
+/// roles sent are exactly the current ones without Global Administrator (a stale or edited copy can never
+/// take another role away). Graph answers 202 with the operation's `Location` and `Retry-After`; with `wait`,
 /// the operation is polled (the one shared poller) until it ends within the call's deadline, and a failed
 /// operation is an error carrying its code and message. A relationship without the role is left alone
 /// (`notHeld`, no `PATCH`); one whose only role it is is refused (Graph requires at least one role:
@@ -249,7 +251,7 @@ pub async fn remove_global_admin_role(
     check_removal(target)?;
     let id = target.id();
     let call = client.call(&super::SERVICE, opts)?;
-    let outcome = patch_with_etag(&call, &id, given(target), |current, _| {
+    let outcome = patch_with_etag(&call, &id, None, |current, _| {
         let roles = remaining_roles(&current.relationship);
         match roles {
             None => Ok(None),
@@ -339,7 +341,7 @@ pub async fn remove_global_admin_role(
 
 /// Refuse, without a request, removing the role from a relationship the caller passed whose only role it is.
 pub fn check_removal(target: &Target) -> Result<()> {
-    if let Target::Relationship(r) = target {
+    if let Target::Relationship(_, r) = target {
         if remaining_roles(r).is_some_and(|roles| roles.is_empty()) {
             return Err(only_role(&target.id()));
         }

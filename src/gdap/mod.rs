@@ -242,29 +242,24 @@ impl Relationship {
     }
 }
 
-/// Which relationship an operation is about: its id, or the relationship as a listing returned it (then its
-/// roles and ETag are used as they are, and a rule they break is refused before any request).
+/// Which relationship an operation is about: its id, or the relationship as a listing returned it with its
+/// id parsed (then its roles and ETag are used as they are where that is safe, and a rule they break is
+/// refused before any request).
 #[derive(Debug, Clone, PartialEq)]
 pub enum Target {
     Id(RelationshipId),
-    Relationship(Box<Relationship>),
+    Relationship(RelationshipId, Box<Relationship>),
 }
 
 impl Target {
     /// A relationship object: its `id` must be a relationship id.
     pub fn relationship(r: Relationship) -> Result<Target> {
-        r.parsed_id()?;
-        Ok(Target::Relationship(Box::new(r)))
+        Ok(Target::Relationship(r.parsed_id()?, Box::new(r)))
     }
 
     pub fn id(&self) -> RelationshipId {
         match self {
-            Target::Id(id) => *id,
-            // Checked by `Target::relationship`; a hand-built target with a bad id gets the nil id, which
-            // Graph answers 404.
-            Target::Relationship(r) => r
-                .parsed_id()
-                .unwrap_or(RelationshipId(Uuid::nil(), Uuid::nil())),
+            Target::Id(id) | Target::Relationship(id, _) => *id,
         }
     }
 }
