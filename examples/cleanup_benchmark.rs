@@ -202,9 +202,14 @@ fn main() {
         println!("    speed-up (a)/(b): {:.1}x", seq / secs);
     }
     // The floor: listing pages are sequential (each needs the previous one's link); removals can go no faster
-    // than the rate limit, nor than `concurrency` requests per latency.
+    // than the rate limit, nor than `concurrency` requests per latency. The plan lists the customers, then
+    // the active GDAP relationships (the cleanup's GDAP rule); the recheck lists both again (counted in
+    // the report's requests).
     let lat = latency_ms as f64 / 1000.0;
-    let plan_pages = (customers as f64 / 300.0).ceil();
+    let active_gdap = emu.fixtures["gdap"]["statusCounts"]["active"]
+        .as_f64()
+        .unwrap_or(0.0);
+    let plan_pages = (customers as f64 / 300.0).ceil() + (active_gdap / 300.0).ceil().max(1.0);
     let recheck_pages =
         (report["requests"].as_f64().unwrap() - counts["removed"].as_f64().unwrap()).max(0.0);
     let removals = counts["removed"].as_f64().unwrap() + counts["failed"].as_f64().unwrap();

@@ -2,6 +2,7 @@
 //! journaling every outcome as it happens, rechecking the service first so that a resumed or repeated run
 //! acts on nothing twice, and stopping cleanly on cancel.
 
+use super::gdap;
 use super::journal::{Journal, JournalState};
 use super::plan::{listing, validate_for_apply, Criteria, Plan, PlanEntry, Reason};
 use super::progress::JobControl;
@@ -35,7 +36,8 @@ pub struct ApplyOptions {
     /// The journal file; without one, an interrupted run cannot be resumed.
     pub journal: Option<PathBuf>,
     /// Before removing, list the DAP-enabled customers once and skip candidates whose DAP is already gone
-    /// or who signed in since the plan was made.
+    /// or who signed in since the plan was made; unless the plan allows removing DAP without GDAP, list the
+    /// active GDAP relationships once too and skip candidates whose customer has none now.
     pub recheck: bool,
     /// Where and how the removals go when that differs from the listing's (the delegated admin customers
     /// API): Partner Center's own host, or a bearer token for Partner Center's audience.
@@ -504,8 +506,83 @@ async fn recheck(shared: &Shared, criteria: &Criteria, state: &JournalState) -> 
             )),
         }
     }
+    if !criteria.allow_without_gdap && !still.is_empty() {
+        still = recheck_gdap(shared, still).await;
+    }
     *shared.queue.lock().unwrap_or_else(|p| p.into_inner()) = still;
     Ok(())
+}
+
+/// The plan's GDAP rule on the live data: list the active GDAP relationships once and skip every candidate
+/// whose customer has none now (`no_active_gdap`, journaled like the recheck's other skips). When they
+/// cannot be listed, every candidate is skipped as `gdap_unknown` with the error, not journaled: a resume
+/// with the same journal tries them again.
+async fn recheck_gdap(shared: &Shared, still: VecDeque<Candidate>) -> VecDeque<Candidate> {
+    shared.control.event(
+        "rechecking the candidates' active GDAP relationships (Microsoft Graph)",
+        None,
+        None,
+    );
+    let customers: HashSet<Uuid> = still.iter().map(|c| c.id).collect();
+    let found = gdap::list_active(
+        &shared.list_client,
+        &shared.list_opts,
+        &customers,
+        &shared.control,
+        || {
+            shared.requests.fetch_add(1, Ordering::Relaxed);
+        },
+    )
+    .await;
+    let mut kept = VecDeque::with_capacity(still.len());
+    match found {
+        Ok(active) => {
+            for c in still {
+                if active.covers(&c.id) {
+                    kept.push_back(c);
+                } else {
+                    shared.settle(outcome(
+                        &c.entry,
+                        OutcomeKind::Skipped,
+                        Some(Reason::NoActiveGdap.code()),
+                        "the recheck found no active GDAP relationship with this customer: removing DAP would leave no admin access to it; plan again to reconsider",
+                    ));
+                }
+            }
+        }
+        Err(mut e) => {
+            e.message = scrub(std::mem::take(&mut e.message), &shared.secrets);
+            shared.control.event(
+                format!(
+                    "the GDAP relationships could not be listed ({}: {}); every remaining candidate is skipped",
+                    e.kind, e.message
+                ),
+                None,
+                None,
+            );
+            for c in still {
+                let o = Outcome {
+                    error: Some(Box::new(e.clone())),
+                    ..outcome(
+                        &c.entry,
+                        OutcomeKind::Skipped,
+                        Some(Reason::GdapUnknown.code()),
+                        "the recheck could not list the GDAP relationships, so whether an active one remains is unknown; not removed, and not journaled: a resume tries again",
+                    )
+                };
+                shared.control.update(|p| {
+                    p.done += 1;
+                    p.skipped += 1;
+                });
+                shared
+                    .outcomes
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .insert(o.customer_tenant_id.clone(), o);
+            }
+        }
+    }
+    kept
 }
 
 async fn worker(shared: Arc<Shared>) {

@@ -13,9 +13,11 @@ const MAX_EVENTS: usize = 10_000;
 #[derive(Debug, Clone, Default, Serialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
 pub struct Progress {
-    /// `listing`, `rechecking`, `removing`, `finished`.
+    /// `listing`, `listingGdap`, `rechecking`, `removing`, `sending`, `waiting`, `finished`.
     pub phase: String,
     pub customers_listed: u64,
+    /// GDAP relationships listed (the `listGdapRelationships` job, and a plan's or apply's GDAP check).
+    pub relationships_listed: u64,
     /// Candidates of the plan being applied.
     pub total: u64,
     pub done: u64,

@@ -33,8 +33,8 @@ pub struct Outcome {
     /// Why it was skipped (or how it was settled), in words.
     #[serde(default)]
     pub reason: Option<String>,
-    /// The same as a code to branch on: a plan reason (`recent_sign_in`, `unreadable_date`, `excluded`, ...)
-    /// when the plan or the recheck kept the customer, else `removed_by_interrupted_run`,
+    /// The same as a code to branch on: a plan reason (`recent_sign_in`, `unreadable_date`, `excluded`,
+    /// `no_active_gdap`, `gdap_unknown`, ...) when the plan or the recheck kept the customer, else `removed_by_interrupted_run`,
     /// `not_attempted`, `cancelled_in_flight`; `null` for removed and failed ones.
     #[serde(default)]
     pub reason_code: Option<String>,
