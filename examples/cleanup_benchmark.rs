@@ -5,7 +5,8 @@
 //!   cargo run --release --example cleanup_benchmark                 # 10,000 customers, 3,000 candidates
 //!   cargo run --release --example cleanup_benchmark -- --memory     # peak memory at 100,000 customers
 //!
-//! Options: --customers N --candidates N --latency-ms N --rate-limit N --concurrency N --skip-sequential
+//! Options: --customers N --candidates N --latency-ms N --rate-limit N --concurrency N --skip-sequential;
+//! with --memory: --full, --allow-without-gdap (plan without the GDAP rule, to see what its listing costs)
 
 use delegated_admin::ffi::*;
 use serde_json::{json, Value};
@@ -179,10 +180,20 @@ fn main() {
         Some(secs)
     };
 
-    // (b) The cleanup: plan, then apply with bounded concurrency paced at the rate limit.
+    // (c) first, on the emulator (b) then cleans up: what the GDAP rule costs a plan (one more listing, of
+    // the active GDAP relationships) and how many candidates it holds. (b) itself plans with
+    // allowWithoutGdap, so that it does the same work as the script loop (a), which checks no GDAP.
     let emu = emulator(&emu_args);
     let t = Instant::now();
-    let plan = call(da_plan_dap_cleanup, &base(&emu));
+    let with_gdap = call(da_plan_dap_cleanup, &base(&emu));
+    let gdap_plan_secs = t.elapsed().as_secs_f64();
+
+    // (b) The cleanup: plan, then apply with bounded concurrency paced at the rate limit.
+    let t = Instant::now();
+    let plan = call(
+        da_plan_dap_cleanup,
+        &with(base(&emu), json!({ "allowWithoutGdap": true })),
+    );
     let planned = t.elapsed().as_secs_f64();
     let report = call(
         da_apply_dap_cleanup,
@@ -202,14 +213,9 @@ fn main() {
         println!("    speed-up (a)/(b): {:.1}x", seq / secs);
     }
     // The floor: listing pages are sequential (each needs the previous one's link); removals can go no faster
-    // than the rate limit, nor than `concurrency` requests per latency. The plan lists the customers, then
-    // the active GDAP relationships (the cleanup's GDAP rule); the recheck lists both again (counted in
-    // the report's requests).
+    // than the rate limit, nor than `concurrency` requests per latency.
     let lat = latency_ms as f64 / 1000.0;
-    let active_gdap = emu.fixtures["gdap"]["statusCounts"]["active"]
-        .as_f64()
-        .unwrap_or(0.0);
-    let plan_pages = (customers as f64 / 300.0).ceil() + (active_gdap / 300.0).ceil().max(1.0);
+    let plan_pages = (customers as f64 / 300.0).ceil();
     let recheck_pages =
         (report["requests"].as_f64().unwrap() - counts["removed"].as_f64().unwrap()).max(0.0);
     let removals = counts["removed"].as_f64().unwrap() + counts["failed"].as_f64().unwrap();
@@ -223,6 +229,16 @@ fn main() {
         "    emulator: {} service requests, {} answered 429 (every one retried: {} failed)",
         stats["serviceRequests"], stats["throttled"], counts["failed"]
     );
+    let active_gdap = emu.fixtures["gdap"]["statusCounts"]["active"]
+        .as_f64()
+        .unwrap_or(0.0);
+    println!(
+        "(c) the same plan with the GDAP rule (default): {gdap_plan_secs:.2} s, {:.2} s more than (b)'s plan for {} listing pages of the active GDAP relationships; {} candidates, {} held without an active GDAP relationship",
+        gdap_plan_secs - planned,
+        (active_gdap / 300.0).ceil(),
+        with_gdap["summary"]["candidates"],
+        with_gdap["gdap"]["held"]
+    );
     println!("    peak RSS of this process: {:.1} MB", peak_rss_mb());
 }
 
@@ -233,6 +249,7 @@ fn memory(args: &[String]) {
     let customers = arg(args, "--customers", 100_000);
     let candidates = arg(args, "--candidates", 30_000);
     let full = args.iter().any(|a| a == "--full");
+    let allow_without_gdap = args.iter().any(|a| a == "--allow-without-gdap");
     let emu = emulator(&[
         "--customers".into(),
         customers.to_string(),
@@ -248,7 +265,7 @@ fn memory(args: &[String]) {
         da_plan_dap_cleanup,
         &with(
             base(&emu),
-            json!({ "planPath": plan_path.to_str(), "summaryOnly": !full }),
+            json!({ "planPath": plan_path.to_str(), "summaryOnly": !full, "allowWithoutGdap": allow_without_gdap }),
         ),
     );
     let after_plan = peak_rss_mb();

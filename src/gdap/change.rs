@@ -93,7 +93,8 @@ async fn patch_with_etag(
     mut known: Option<FetchedRelationship>,
     decide: impl Fn(&FetchedRelationship, bool) -> Result<Option<Value>>,
 ) -> Result<PatchOutcome> {
-    for attempt in 0..2u32 {
+    let mut attempt = 0u32;
+    loop {
         let (current, fresh) = match known.take() {
             Some(k) => (k, false),
             None => (read(call, id).await?, true),
@@ -115,17 +116,16 @@ async fn patch_with_etag(
             .json(&body);
         match call.send(&req).await {
             Ok(resp) => return Ok(PatchOutcome::Sent(resp, body, attempt)),
-            Err(e) if e.status == Some(412) && attempt == 0 => continue,
+            Err(e) if e.status == Some(412) && attempt == 0 => attempt += 1,
             Err(mut e) if e.status == Some(412) => {
                 e.message.push_str(
-                    "; the relationship changed again after it was read a second time (one retry after a 412); read it and try again",
+                    "; the relationship changed again after it was read again (one retry after a 412); read it and try again",
                 );
                 return Err(e);
             }
             Err(e) => return Err(e),
         }
     }
-    unreachable!("the loop returns on its second attempt")
 }
 
 enum PatchOutcome {
@@ -171,8 +171,11 @@ pub async fn set_auto_extend(
         Ok(Some(json!({ "autoExtendDuration": value.as_str() })))
     })
     .await?;
-    let PatchOutcome::Sent(resp, _, retries) = outcome else {
-        unreachable!("auto-extend always sends")
+    let (resp, retries) = match outcome {
+        PatchOutcome::Sent(resp, _, retries) => (resp, retries),
+        PatchOutcome::Unchanged(..) => {
+            return Err(Error::internal("auto-extend decided to send nothing"))
+        }
     };
     let relationship: Relationship = crate::pipeline::json(&resp).map_err(|why| {
         call.error(
