@@ -7,7 +7,7 @@
 //! every invariant checked here held. `Err` describes a broken invariant. The functions add no panic of
 //! their own: a panic is always the code under test panicking.
 
-use crate::cleanup::journal::Record;
+type Record = crate::engine::journal::Record<crate::cleanup::DapTarget>;
 use crate::cleanup::plan::{plan_from_customers, Plan, PlanRequest};
 use crate::client::Client;
 use crate::customers::{OrderBy, ORDER_BY_FIELDS};
@@ -698,7 +698,7 @@ fn plan_round_trip(p: &Plan) -> Checked {
 
 /// One journal line, parsed as `Journal::open` parses each line.
 pub(crate) fn journal_record(line: &[u8]) -> Option<Record> {
-    serde_json::from_slice::<Record>(line).ok()
+    Record::parse(line)
 }
 
 /// A journal file's bytes, read line by line as `Journal::open` reads them (not UTF-8: the open fails;

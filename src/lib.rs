@@ -21,6 +21,7 @@ pub mod cloudcockpit;
 pub mod credentials;
 pub mod customers;
 pub mod endpoint;
+pub mod engine;
 pub mod error;
 pub mod ffi;
 #[cfg(feature = "fuzzing")]

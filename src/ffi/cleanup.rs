@@ -230,7 +230,7 @@ pub(crate) fn apply(
                 crate::error::ErrorKind::Io,
                 format!(
                     "the cleanup ran ({} removed, {} failed, {} skipped), but {}; every outcome is in this envelope's result{}",
-                    report.counts.removed,
+                    report.counts.done,
                     report.counts.failed,
                     report.counts.skipped,
                     failed.join("; "),
