@@ -370,9 +370,62 @@ char *da_plan_dap_cleanup(const char *request_json);
 char *da_apply_dap_cleanup(const char *request_json);
 
 /**
+ * Plan any action of the engine (blocking; see `da_job_start` with operation `plan` for progress and cancel).
+ *
+ * Request: `{"auth", "endpoint"?, "action", ...}` with `action`:
+ * - `"removeDap"` (aliases `dapCleanup`, `planDapCleanup`): the request of `da_plan_dap_cleanup`; the
+ *   result is its plan.
+ * - `"gdapLifecycle"`: `"asOf"?` (default now, never later), `"expiringWithinDays"?` (1..730, default
+ *   60), `"allowGlobalAdminRemoval"?` (default false), `"terminateCustomers"?: [GUID]`,
+ *   `"terminateUnused"?` (default false: list each active relationship's access assignments and propose
+ *   terminating those without an active one), `"excludeCustomers"?: [GUID]`.
+ * - `"removeLighthouseAssignment"`: `"subscriptions"?: [GUID]` (default: every subscription the
+ *   credential sees, `GET /subscriptions`), `"managedByTenantIds"?: [GUID]`,
+ *   `"registrationDefinitionIds"?: [GUID or id]` (at least one of the two filters).
+ *
+ * Besides: `"planPath"?` (also write the plan there; checked first), `"summaryOnly"?`.
+ * Result (actions other than removeDap): `{"format":1,"action","planId","createdAt","criteria",
+ * "summary":{"targets","candidates","kept","byReason"},"problems":[{"scope","error"}],"candidates":[entry],
+ * "kept":[entry]}`, entry = the target's fields + `"reason"` (a code) + `"detail"` (words). GDAP entries:
+ * `{"relationshipId","displayName","customerTenantId","customerDisplayName","status","endDateTime",
+ * "autoExtendDuration","holdsGlobalAdministrator","decision"}` with decision `enable_auto_extend`,
+ * `remove_global_admin_then_auto_extend`, `terminate` or `report_only`. Lighthouse entries:
+ * `{"assignmentId","subscriptionId","registrationDefinitionId","registrationDefinitionName",
+ * "managedByTenantId","managedByTenantName"}`.
+ *
+ * Returns a JSON envelope the caller frees with `da_string_free`.
+ */
+char *da_plan(const char *request_json);
+
+/**
+ * Apply a plan of any action (blocking; see `da_job_start` with operation `apply`).
+ *
+ * Request: `{"auth", "endpoint"?, "action"? (default the plan's; a DAP cleanup plan has none and is
+ * removeDap), "plan": plan | "planPath", "journalPath"?, "reportPath"?, "reportCsvPath"?,
+ * "concurrency"? (default 8), "requestsPerSecond"? (default none), "recheck"? (default true),
+ * "summaryOnly"?, "deleteBucket"? (removeLighthouseAssignment: ARM's delete bucket, default 200) and
+ * "deleteRefillPerSecond"? (default 10)}`; for removeDap, the request of `da_apply_dap_cleanup`.
+ *
+ * Safety: the plan's format, action, criteria and candidate keys are checked before any request; every
+ * candidate is judged again against the live service with the plan's criteria (GDAP: the relationships
+ * listed once; Lighthouse: each subscription's assignments listed once), and acted on only when the
+ * decision is unchanged (else skipped: `decision_changed`, `filter_no_longer_matches`, `already_done`,
+ * `not_found`). The journal is locked for the run (`conflict` for a second one) and makes a resume act on
+ * nothing twice.
+ * Result: the report `{"action","planId","startedAt","finishedAt","stoppedEarly","stopReason",
+ * "counts":{"targets","candidates","done"|"removed","failed","skipped","skippedCandidates","fromJournal"},
+ * "requests","throttlePauses","journal","outcomes":[target fields + {"outcome","stage","reason",
+ * "reasonCode","error","correlationId","at"}]}`; outcome `done` (GDAP) or `removed` (Lighthouse, DAP).
+ *
+ * Returns a JSON envelope the caller frees with `da_string_free`.
+ */
+char *da_apply(const char *request_json);
+
+/**
  * Start a long-running operation as a job and return at once.
  *
- * Request: the operation's own request plus `"operation"`: `"planDapCleanup"` (the request of
+ * Request: the operation's own request plus `"operation"`: `"plan"` (the request of `da_plan`), `"apply"`
+ * (of `da_apply`), `"planDapCleanup"` (the request of
  * `da_plan_dap_cleanup`), `"applyDapCleanup"` (of `da_apply_dap_cleanup`), `"listCustomers"` (of
  * `da_list_delegated_admin_customers`; progress counts the customers listed, a cancel ends it with a
  * `conflict` error and no customers), `"removeLighthouseAssignment"` (of `da_remove_lighthouse_assignment`;

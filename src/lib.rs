@@ -12,6 +12,7 @@
 //!   and PowerShell. It is a thin layer that parses JSON, calls the typed API on one shared runtime and
 //!   serialises the envelope.
 
+pub mod actions;
 mod call;
 pub mod catalog;
 pub mod cleanup;
@@ -40,6 +41,7 @@ pub mod readiness;
 pub mod secret;
 pub mod service;
 mod service_error;
+pub mod subscriptions;
 pub mod throttle;
 pub mod validate;
 

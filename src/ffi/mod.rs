@@ -5,6 +5,7 @@
 //! and must be freed exactly once with `da_string_free`. Input strings are only read during the call.
 //! Threads: every function may be called from any number of threads at once.
 
+mod actions;
 mod auth;
 mod boundary;
 mod cleanup;
@@ -564,8 +565,68 @@ pub extern "C" fn da_apply_dap_cleanup(request_json: *const c_char) -> *mut c_ch
     })
 }
 
+/// Plan any action of the engine (blocking; see `da_job_start` with operation `plan` for progress and cancel).
+///
+/// Request: `{"auth", "endpoint"?, "action", ...}` with `action`:
+/// - `"removeDap"` (aliases `dapCleanup`, `planDapCleanup`): the request of `da_plan_dap_cleanup`; the
+///   result is its plan.
+/// - `"gdapLifecycle"`: `"asOf"?` (default now, never later), `"expiringWithinDays"?` (1..730, default
+///   60), `"allowGlobalAdminRemoval"?` (default false), `"terminateCustomers"?: [GUID]`,
+///   `"terminateUnused"?` (default false: list each active relationship's access assignments and propose
+///   terminating those without an active one), `"excludeCustomers"?: [GUID]`.
+/// - `"removeLighthouseAssignment"`: `"subscriptions"?: [GUID]` (default: every subscription the
+///   credential sees, `GET /subscriptions`), `"managedByTenantIds"?: [GUID]`,
+///   `"registrationDefinitionIds"?: [GUID or id]` (at least one of the two filters).
+///
+/// Besides: `"planPath"?` (also write the plan there; checked first), `"summaryOnly"?`.
+/// Result (actions other than removeDap): `{"format":1,"action","planId","createdAt","criteria",
+/// "summary":{"targets","candidates","kept","byReason"},"problems":[{"scope","error"}],"candidates":[entry],
+/// "kept":[entry]}`, entry = the target's fields + `"reason"` (a code) + `"detail"` (words). GDAP entries:
+/// `{"relationshipId","displayName","customerTenantId","customerDisplayName","status","endDateTime",
+/// "autoExtendDuration","holdsGlobalAdministrator","decision"}` with decision `enable_auto_extend`,
+/// `remove_global_admin_then_auto_extend`, `terminate` or `report_only`. Lighthouse entries:
+/// `{"assignmentId","subscriptionId","registrationDefinitionId","registrationDefinitionName",
+/// "managedByTenantId","managedByTenantName"}`.
+///
+/// Returns a JSON envelope the caller frees with `da_string_free`.
+#[no_mangle]
+pub extern "C" fn da_plan(request_json: *const c_char) -> *mut c_char {
+    run(request_json, Output::Plain, |c, fields| {
+        actions::plan(c, fields, Arc::new(JobControl::new()))
+    })
+}
+
+/// Apply a plan of any action (blocking; see `da_job_start` with operation `apply`).
+///
+/// Request: `{"auth", "endpoint"?, "action"? (default the plan's; a DAP cleanup plan has none and is
+/// removeDap), "plan": plan | "planPath", "journalPath"?, "reportPath"?, "reportCsvPath"?,
+/// "concurrency"? (default 8), "requestsPerSecond"? (default none), "recheck"? (default true),
+/// "summaryOnly"?, "deleteBucket"? (removeLighthouseAssignment: ARM's delete bucket, default 200) and
+/// "deleteRefillPerSecond"? (default 10)}`; for removeDap, the request of `da_apply_dap_cleanup`.
+///
+/// Safety: the plan's format, action, criteria and candidate keys are checked before any request; every
+/// candidate is judged again against the live service with the plan's criteria (GDAP: the relationships
+/// listed once; Lighthouse: each subscription's assignments listed once), and acted on only when the
+/// decision is unchanged (else skipped: `decision_changed`, `filter_no_longer_matches`, `already_done`,
+/// `not_found`). The journal is locked for the run (`conflict` for a second one) and makes a resume act on
+/// nothing twice.
+/// Result: the report `{"action","planId","startedAt","finishedAt","stoppedEarly","stopReason",
+/// "counts":{"targets","candidates","done"|"removed","failed","skipped","skippedCandidates","fromJournal"},
+/// "requests","throttlePauses","journal","outcomes":[target fields + {"outcome","stage","reason",
+/// "reasonCode","error","correlationId","at"}]}`; outcome `done` (GDAP) or `removed` (Lighthouse, DAP).
+///
+/// Returns a JSON envelope the caller frees with `da_string_free`.
+#[no_mangle]
+pub extern "C" fn da_apply(request_json: *const c_char) -> *mut c_char {
+    run(request_json, Output::Plain, |c, fields| {
+        actions::apply(c, fields, Arc::new(JobControl::new()))
+    })
+}
+
 /// The operations `da_job_start` runs.
-const JOB_OPERATIONS: [&str; 7] = [
+const JOB_OPERATIONS: [&str; 9] = [
+    "plan",
+    "apply",
     "planDapCleanup",
     "applyDapCleanup",
     "listCustomers",
@@ -577,7 +638,8 @@ const JOB_OPERATIONS: [&str; 7] = [
 
 /// Start a long-running operation as a job and return at once.
 ///
-/// Request: the operation's own request plus `"operation"`: `"planDapCleanup"` (the request of
+/// Request: the operation's own request plus `"operation"`: `"plan"` (the request of `da_plan`), `"apply"`
+/// (of `da_apply`), `"planDapCleanup"` (the request of
 /// `da_plan_dap_cleanup`), `"applyDapCleanup"` (of `da_apply_dap_cleanup`), `"listCustomers"` (of
 /// `da_list_delegated_admin_customers`; progress counts the customers listed, a cancel ends it with a
 /// `conflict` error and no customers), `"removeLighthouseAssignment"` (of `da_remove_lighthouse_assignment`;
@@ -598,6 +660,20 @@ pub extern "C" fn da_job_start(request_json: *const c_char) -> *mut c_char {
         let correlation_id = c.opts.correlation_id;
         let secrets = c.secrets.clone();
         let id = match operation.as_str() {
+            "plan" => {
+                let work = actions::plan(c, fields, control.clone())?;
+                if boundary::is_validate_only() {
+                    return Ok(Reply::Result(serde_json::json!({ "validated": true })));
+                }
+                jobs::spawn("plan", control, correlation_id, secrets, work)?
+            }
+            "apply" => {
+                let work = actions::apply(c, fields, control.clone())?;
+                if boundary::is_validate_only() {
+                    return Ok(Reply::Result(serde_json::json!({ "validated": true })));
+                }
+                jobs::spawn("apply", control, correlation_id, secrets, work)?
+            }
             "planDapCleanup" => {
                 let work = cleanup::plan(c, fields.parse()?, control.clone())?;
                 if boundary::is_validate_only() {
