@@ -120,6 +120,12 @@ namespace DelegatedAdmin.Interop
         internal static extern IntPtr da_list_gdap_customers(byte[] requestJson);
 
         [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern IntPtr da_plan(byte[] requestJson);
+
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern IntPtr da_apply(byte[] requestJson);
+
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern void da_string_free(IntPtr s);
     }
 
@@ -323,7 +329,9 @@ namespace DelegatedAdmin.Interop
                     "da_remove_gdap_global_admin_role",
                     "da_terminate_gdap_relationship",
                     "da_list_gdap_access_assignments",
-                    "da_list_gdap_customers"
+                    "da_list_gdap_customers",
+                    "da_plan",
+                    "da_apply"
                 };
             }
         }
@@ -420,6 +428,12 @@ namespace DelegatedAdmin.Interop
         /// <summary>Lists the customers the partner holds GDAP over.</summary>
         public static string ListGdapCustomers(string requestJson) { return Call(UnsafeNativeMethods.da_list_gdap_customers, requestJson); }
 
+        /// <summary>Plans any action of the engine (removeDap, gdapLifecycle, removeLighthouseAssignment): every target with its decision and reason.</summary>
+        public static string Plan(string requestJson) { return Call(UnsafeNativeMethods.da_plan, requestJson); }
+
+        /// <summary>Applies a plan of any action, journaled and resumable; the report of every target.</summary>
+        public static string Apply(string requestJson) { return Call(UnsafeNativeMethods.da_apply, requestJson); }
+
         /// <summary>UTF-8 bytes of <paramref name="s"/> followed by one NUL; null gives null (a NULL pointer).</summary>
         public static byte[] ToUtf8NulTerminated(string s)
         {
@@ -474,6 +488,8 @@ namespace DelegatedAdmin.Interop
                 case "da_terminate_gdap_relationship": return UnsafeNativeMethods.da_terminate_gdap_relationship;
                 case "da_list_gdap_access_assignments": return UnsafeNativeMethods.da_list_gdap_access_assignments;
                 case "da_list_gdap_customers": return UnsafeNativeMethods.da_list_gdap_customers;
+                case "da_plan": return UnsafeNativeMethods.da_plan;
+                case "da_apply": return UnsafeNativeMethods.da_apply;
                 default:
                     throw new ArgumentException("Unknown native function '" + functionName + "'. Known: " + string.Join(", ", FunctionNames) + ".", "functionName");
             }

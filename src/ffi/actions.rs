@@ -97,6 +97,17 @@ fn finish_plan<T: Target, C: Serialize>(
     Ok(plan)
 }
 
+/// A plan that ends with `conflict` when its job is cancelled: never a partial plan.
+async fn cancellable<T>(control: &JobControl, work: impl Future<Output = Result<T>>) -> Result<T> {
+    tokio::select! {
+        r = work => r,
+        _ = control.cancelled() => Err(Error::new(
+            ErrorKind::Conflict,
+            "the plan was cancelled before it was complete; nothing was changed",
+        )),
+    }
+}
+
 /// Validate a `da_plan` request; the returned future plans.
 pub(crate) fn plan(c: Common, fields: Fields, control: Arc<JobControl>) -> Result<Work> {
     let (action, fields) = fields.take_string("action")?;
@@ -121,7 +132,11 @@ pub(crate) fn plan(c: Common, fields: Fields, control: Arc<JobControl>) -> Resul
             let out = plan_output(&input.plan_path)?;
             let summary_only = input.summary_only;
             Ok(Box::pin(async move {
-                let planned = gdap_lifecycle::plan(&client, &opts, &req, &control).await;
+                let planned = cancellable(
+                    &control,
+                    gdap_lifecycle::plan(&client, &opts, &req, &control),
+                )
+                .await;
                 planned
                     .and_then(|p| finish_plan(p, out, summary_only))
                     .into_done()
@@ -144,7 +159,11 @@ pub(crate) fn plan(c: Common, fields: Fields, control: Arc<JobControl>) -> Resul
             let out = plan_output(&input.plan_path)?;
             let summary_only = input.summary_only;
             Ok(Box::pin(async move {
-                let planned = lighthouse_removal::plan(&client, &opts, criteria, &control).await;
+                let planned = cancellable(
+                    &control,
+                    lighthouse_removal::plan(&client, &opts, criteria, &control),
+                )
+                .await;
                 planned
                     .and_then(|p| finish_plan(p, out, summary_only))
                     .into_done()
