@@ -5,116 +5,17 @@
 //!   cargo run --release --example cleanup_benchmark                 # 10,000 customers, 3,000 candidates
 //!   cargo run --release --example cleanup_benchmark -- --memory     # peak memory at 100,000 customers
 //!
-//! Options: --customers N --candidates N --latency-ms N --rate-limit N --concurrency N --skip-sequential
+//! Options: --customers N --candidates N --latency-ms N --rate-limit N --concurrency N --skip-sequential;
+//! with --memory: --full, --allow-without-gdap (plan without the GDAP rule, to see what its listing costs)
+
+#[path = "support/mod.rs"]
+mod support;
 
 use delegated_admin::ffi::*;
 use serde_json::{json, Value};
 use std::ffi::{c_char, CStr, CString};
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
 use std::time::Instant;
-
-struct Emu {
-    child: Child,
-    url: String,
-    fixtures: Value,
-}
-
-impl Drop for Emu {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn emulator(args: &[String]) -> Emu {
-    let exe = std::env::current_exe().unwrap();
-    let bin = exe.parent().unwrap().parent().unwrap().join("da-emulator");
-    assert!(
-        bin.exists(),
-        "build the emulator first: cargo build --release --workspace ({} missing)",
-        bin.display()
-    );
-    let mut child = Command::new(bin)
-        .args(["--port", "0"])
-        .args(args)
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let url = line.trim().trim_start_matches("listening on ").to_string();
-    let fixtures = get(&url, "/_emulator/fixtures");
-    Emu {
-        child,
-        url,
-        fixtures,
-    }
-}
-
-fn get(url: &str, path: &str) -> Value {
-    use std::io::{Read, Write};
-    let addr = url.trim_start_matches("http://");
-    let mut s = std::net::TcpStream::connect(addr).unwrap();
-    write!(
-        s,
-        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
-    )
-    .unwrap();
-    let mut text = String::new();
-    s.read_to_string(&mut text).unwrap();
-    let body = text.split_once("\r\n\r\n").unwrap().1;
-    // The emulator may answer chunked; take the JSON between the first '{'/'[' and the last '}'/']'.
-    let start = body.find(['{', '[']).unwrap();
-    let end = body.rfind(['}', ']']).unwrap();
-    serde_json::from_str(&body[start..=end]).unwrap()
-}
-
-fn call(f: extern "C" fn(*const c_char) -> *mut c_char, request: &Value) -> Value {
-    let c = CString::new(request.to_string()).unwrap();
-    let out = f(c.as_ptr());
-    let text = unsafe { CStr::from_ptr(out) }.to_str().unwrap().to_string();
-    unsafe { da_string_free(out) };
-    let v: Value = serde_json::from_str(&text).unwrap();
-    assert_eq!(v["ok"], json!(true), "{}", &text[..text.len().min(2000)]);
-    v["result"].clone()
-}
-
-fn base(emu: &Emu) -> Value {
-    let fx = &emu.fixtures;
-    json!({
-        "endpoint": emu.url, "authority": emu.url, "timeoutSeconds": 120, "maxRetries": 8,
-        "auth": { "tenantId": fx["tenantId"], "clientId": fx["clientId"], "clientSecret": fx["clientSecret"] },
-    })
-}
-
-fn with(mut v: Value, extra: Value) -> Value {
-    for (k, x) in extra.as_object().unwrap() {
-        v[k] = x.clone();
-    }
-    v
-}
-
-fn peak_rss_mb() -> f64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    let kb: f64 = status
-        .lines()
-        .find(|l| l.starts_with("VmHWM:"))
-        .and_then(|l| l.split_whitespace().nth(1))
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(0.0);
-    kb / 1024.0
-}
-
-fn arg(args: &[String], name: &str, default: u64) -> u64 {
-    args.iter()
-        .position(|a| a == name)
-        .and_then(|i| args.get(i + 1))
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
+use support::*;
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -179,10 +80,20 @@ fn main() {
         Some(secs)
     };
 
-    // (b) The cleanup: plan, then apply with bounded concurrency paced at the rate limit.
+    // (c) first, on the emulator (b) then cleans up: what the GDAP rule costs a plan (one more listing, of
+    // the active GDAP relationships) and how many candidates it holds. (b) itself plans with
+    // allowWithoutGdap, so that it does the same work as the script loop (a), which checks no GDAP.
     let emu = emulator(&emu_args);
     let t = Instant::now();
-    let plan = call(da_plan_dap_cleanup, &base(&emu));
+    let with_gdap = call(da_plan_dap_cleanup, &base(&emu));
+    let gdap_plan_secs = t.elapsed().as_secs_f64();
+
+    // (b) The cleanup: plan, then apply with bounded concurrency paced at the rate limit.
+    let t = Instant::now();
+    let plan = call(
+        da_plan_dap_cleanup,
+        &with(base(&emu), json!({ "allowWithoutGdap": true })),
+    );
     let planned = t.elapsed().as_secs_f64();
     let report = call(
         da_apply_dap_cleanup,
@@ -218,6 +129,16 @@ fn main() {
         "    emulator: {} service requests, {} answered 429 (every one retried: {} failed)",
         stats["serviceRequests"], stats["throttled"], counts["failed"]
     );
+    let active_gdap = emu.fixtures["gdap"]["statusCounts"]["active"]
+        .as_f64()
+        .unwrap_or(0.0);
+    println!(
+        "(c) the same plan with the GDAP rule (default): {gdap_plan_secs:.2} s, {:.2} s more than (b)'s plan for {} listing pages of the active GDAP relationships; {} candidates, {} held without an active GDAP relationship",
+        gdap_plan_secs - planned,
+        (active_gdap / 300.0).ceil(),
+        with_gdap["summary"]["candidates"],
+        with_gdap["gdap"]["held"]
+    );
     println!("    peak RSS of this process: {:.1} MB", peak_rss_mb());
 }
 
@@ -228,6 +149,7 @@ fn memory(args: &[String]) {
     let customers = arg(args, "--customers", 100_000);
     let candidates = arg(args, "--candidates", 30_000);
     let full = args.iter().any(|a| a == "--full");
+    let allow_without_gdap = args.iter().any(|a| a == "--allow-without-gdap");
     let emu = emulator(&[
         "--customers".into(),
         customers.to_string(),
@@ -243,7 +165,7 @@ fn memory(args: &[String]) {
         da_plan_dap_cleanup,
         &with(
             base(&emu),
-            json!({ "planPath": plan_path.to_str(), "summaryOnly": !full }),
+            json!({ "planPath": plan_path.to_str(), "summaryOnly": !full, "allowWithoutGdap": allow_without_gdap }),
         ),
     );
     let after_plan = peak_rss_mb();

@@ -1,7 +1,9 @@
 //! The main job, end to end, on the bundled emulator, through the C ABI (the same functions C, C# and
 //! PowerShell call): start the emulator, list the delegated admin customers, find the DAP relationships
-//! inactive for more than 90 days, remove one, plan and apply the cleanup of the rest, list and remove an
-//! Azure Lighthouse assignment, and print what happened.
+//! inactive for more than 90 days (holding those whose customer has no active GDAP relationship), remove
+//! one, plan and apply the cleanup of the rest, list the GDAP relationships expiring soon and turn
+//! auto-extend on for one (Microsoft Graph), list and remove an Azure Lighthouse assignment, and print what
+//! happened.
 //!
 //!   cargo run --example demo [-- --customers 500]
 
@@ -72,7 +74,7 @@ fn main() {
     })
     .expect("emulator starts");
     let fx = emu.fixtures();
-    println!("1. Emulator listening on {} ({} customers; identity, Partner Center, customers API, CloudCockpit, ARM)", emu.url(), customers);
+    println!("1. Emulator listening on {} ({} customers; identity, Partner Center, customers API, CloudCockpit, ARM, Microsoft Graph)", emu.url(), customers);
     let base = |extra: Value| {
         let mut r = json!({
             "endpoint": emu.url(), "authority": emu.url(),
@@ -101,9 +103,17 @@ fn main() {
     );
 
     let plan = call(da_plan_dap_cleanup, &base(json!({ "inactiveDays": 90 })));
+    let held: Vec<&Value> = plan["kept"]
+        .as_array()
+        .map(|k| {
+            k.iter()
+                .filter(|e| e["reason"] == "no_active_gdap")
+                .collect()
+        })
+        .unwrap_or_default();
     println!(
-        "3. Planned: {} DAP relationships inactive for more than 90 days, {} customers kept",
-        plan["summary"]["candidates"], plan["summary"]["kept"]
+        "3. Planned: {} DAP relationships inactive for more than 90 days with GDAP in place, {} customers kept ({} of them inactive but held: no active GDAP relationship, so removing DAP would leave no admin access)",
+        plan["summary"]["candidates"], plan["summary"]["kept"], held.len()
     );
     for c in plan["candidates"].as_array().unwrap().iter().take(3) {
         println!(
@@ -159,6 +169,73 @@ fn main() {
         );
     }
 
+    // GDAP through Microsoft Graph: what expires soon, and auto-extend for one that may be extended.
+    let expiring = call(
+        da_list_gdap_relationships,
+        &base(json!({ "status": "active", "expiringWithinDays": 60 })),
+    );
+    let expiring = expiring["relationships"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    let active = call(
+        da_list_gdap_relationships,
+        &base(json!({ "status": "active" })),
+    );
+    let active = active["relationships"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    println!(
+        "6. GDAP (Microsoft Graph): {} active relationships, {} ending within 60 days",
+        active.len(),
+        expiring.len()
+    );
+    let holds_global_admin = |r: &Value| {
+        r["accessDetails"]["unifiedRoles"]
+            .as_array()
+            .is_some_and(|roles| {
+                roles
+                    .iter()
+                    .any(|x| x["roleDefinitionId"] == "62e90394-69f5-4237-9190-012177145e10")
+            })
+    };
+    for r in expiring.iter().take(3) {
+        println!(
+            "     {} ends {} (auto-extend {}{})",
+            r["displayName"].as_str().unwrap_or(""),
+            r["endDateTime"].as_str().unwrap_or("?"),
+            r["autoExtendDuration"].as_str().unwrap_or("?"),
+            if holds_global_admin(r) {
+                ", holds Global Administrator: cannot be auto-extended"
+            } else {
+                ""
+            }
+        );
+    }
+    // The relationship as listed goes back as is (its ETag is sent as If-Match).
+    let extendable = expiring
+        .iter()
+        .chain(active.iter())
+        .find(|r| r["autoExtendDuration"] == "PT0S" && !holds_global_admin(r));
+    match extendable {
+        Some(r) => {
+            let extended = call(
+                da_set_gdap_auto_extend,
+                &base(json!({ "relationship": r, "autoExtendDuration": "P180D" })),
+            );
+            println!(
+                "7. Turned on auto-extend (P180D) for \"{}\" ending {}: autoExtendDuration {}",
+                r["displayName"].as_str().unwrap_or(""),
+                r["endDateTime"].as_str().unwrap_or("?"),
+                extended["relationship"]["autoExtendDuration"]
+                    .as_str()
+                    .unwrap_or("?")
+            );
+        }
+        None => println!("7. No active GDAP relationship can be auto-extended"),
+    }
+
     match fx["relationships"].as_array().and_then(|r| r.first()) {
         Some(rel) => {
             let updated = call(
@@ -169,11 +246,11 @@ fn main() {
                 })),
             );
             println!(
-                "6. Turned on auto-extend for GDAP relationship {} (CloudCockpit)",
+                "8. Turned on auto-extend for GDAP relationship {} (CloudCockpit)",
                 updated["relationshipId"].as_str().unwrap_or("")
             );
         }
-        None => println!("6. The emulator has no GDAP relationship to update"),
+        None => println!("8. The emulator has no CloudCockpit relationship to update"),
     }
 
     let list = match fx["subscriptions"][0]["subscriptionId"].as_str() {
@@ -188,13 +265,13 @@ fn main() {
                 .cloned()
                 .unwrap_or_default();
             println!(
-                "7. Azure Lighthouse: {} registration assignments on {scope}",
+                "9. Azure Lighthouse: {} registration assignments on {scope}",
                 list.len()
             );
             list
         }
         None => {
-            println!("7. Azure Lighthouse: the emulator delegates no subscription");
+            println!("9. Azure Lighthouse: the emulator delegates no subscription");
             Vec::new()
         }
     };
@@ -214,12 +291,12 @@ fn main() {
                 &base(json!({ "assignmentId": first["id"], "wait": true })),
             );
             println!(
-                "8. Removed Lighthouse assignment {}: {}",
+                "10. Removed Lighthouse assignment {}: {}",
                 first["name"].as_str().unwrap_or(""),
                 gone["status"].as_str().unwrap_or("")
             );
         }
-        None => println!("8. No Lighthouse assignment to remove"),
+        None => println!("10. No Lighthouse assignment to remove"),
     }
 
     let stats = emu.stats();

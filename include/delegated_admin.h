@@ -204,21 +204,135 @@ char *da_list_lighthouse_assignments(const char *request_json);
 char *da_remove_lighthouse_assignment(const char *request_json);
 
 /**
- * Plan a DAP cleanup: list every delegated admin customer and classify each (blocking; see `da_job_start`
- * for progress and cancel).
+ * List GDAP relationships (Microsoft Graph `tenantRelationships/delegatedAdminRelationships`), every page
+ * (`@odata.nextLink` followed as given, on the same host only). See `da_job_start` for progress and cancel.
+ *
+ * Request: `{"auth", "endpoint"?, "status"?: "active"|"created"|"approvalPending"|"expired"|"terminated"|...
+ * (`$filter status eq`), "customerTenantId"?: GUID (`$filter customer/tenantId eq`), "filter"?: OData (joined
+ * with `and`), "select"?: [id, displayName, duration, customer, accessDetails, status, autoExtendDuration,
+ * createdDateTime, lastModifiedDateTime, activatedDateTime, endDateTime], "top"?: page size 1..300 (default
+ * 300), "expiringWithinDays"?: 0..730 (keep those whose endDateTime is from now to now + N days), ...}`.
+ * Result: `{"relationships": [{"@odata.type","@odata.etag","id","displayName","duration","customer":
+ * {"tenantId","displayName"},"accessDetails":{"unifiedRoles":[{"roleDefinitionId"}]},"status",
+ * "autoExtendDuration","createdDateTime","lastModifiedDateTime","activatedDateTime","endDateTime", and any
+ * other field Graph sent (a reseller relationship's isPartnerConsentPending, indirectProviderTenantId)}]}`.
+ *
+ * Returns a JSON envelope the caller frees with `da_string_free`.
+ */
+char *da_list_gdap_relationships(const char *request_json);
+
+/**
+ * Read one GDAP relationship and its ETag.
+ *
+ * Request: `{"auth", "endpoint"?, "id": "<guid>-<guid>", ...}`.
+ * Result: `{"id","etag": the ETag to send back as If-Match, verbatim,"relationship": the relationship as
+ * da_list_gdap_relationships returns it}`. An unknown id is `not_found`.
+ *
+ * Returns a JSON envelope the caller frees with `da_string_free`.
+ */
+char *da_get_gdap_relationship(const char *request_json);
+
+/**
+ * Turn a GDAP relationship's auto-extend on (`P180D`) or off (`PT0S`): `PATCH` with `If-Match`.
+ *
+ * Request: `{"auth", "endpoint"?, "id": "<guid>-<guid>" | "relationship": the object da_list_gdap_relationships
+ * returned, "autoExtendDuration": "P180D"|"PT0S", ...}`. A relationship given with its roles and
+ * `@odata.etag` is changed without reading it first; an id is read first.
+ * Result: `{"id","autoExtendDuration","etag": the new ETag,"relationship": as Graph returned it,
+ * "preconditionRetries": 0|1}`.
+ * Errors: `P180D` on a relationship that holds Global Administrator is `invalid_request` with code
+ * `globalAdministratorNotExtendable`, sent nothing when the relationship was given (only the read when an id
+ * was); a 412 (the relationship changed since it was read) is answered by reading it again and retrying
+ * once, then `conflict` (status 412, code `resourceModified`); a status that forbids the change is
+ * `conflict` (409, `notAllowed`).
+ *
+ * Returns a JSON envelope the caller frees with `da_string_free`.
+ */
+char *da_set_gdap_auto_extend(const char *request_json);
+
+/**
+ * Remove the Global Administrator role from a GDAP relationship: `PATCH accessDetails` with every other
+ * role and `If-Match`; Graph runs it as a long-running operation (202 + `Location` + `Retry-After`). See
+ * `da_job_start` for progress and cancel while waiting.
+ *
+ * Request: `{"auth", "endpoint"?, "id" | "relationship", "wait"?: bool (poll the operation until it ends,
+ * within timeoutSeconds), ...}`. The relationship is always read first, so that the roles sent are exactly
+ * its current ones without Global Administrator.
+ * Result: `{"id","status": "removed"|"accepted"|"notHeld","operationId","operationUrl","operation": the
+ * operation as last read (with wait) | null,"remainingRoles","preconditionRetries"}`. `notHeld`: the
+ * relationship does not hold the role, nothing was sent but the read.
+ * Errors: the operation ending `failed` is `server_error` with the operation's `error.code` (e.g.
+ * `roleRemovalFailed`) and message; Global Administrator as the only role is `invalid_request` (code
+ * `globalAdministratorOnlyRole`: terminate instead); 412 as `da_set_gdap_auto_extend`; a status that
+ * forbids the change, or an operation already running, is `conflict`; the deadline passing while it
+ * runs is `timeout` (the operation goes on at Graph).
+ *
+ * Returns a JSON envelope the caller frees with `da_string_free`.
+ */
+char *da_remove_gdap_global_admin_role(const char *request_json);
+
+/**
+ * Terminate a GDAP relationship: `POST .../{id}/requests` with `{"action":"terminate"}`. See `da_job_start`
+ * for progress and cancel while waiting.
+ *
+ * Request: `{"auth", "endpoint"?, "id" | "relationship", "wait"?: bool (read the request until it
+ * succeeds, within timeoutSeconds), ...}`.
+ * Result: `{"id","requestId","status": the request's status, "created"|"pending"|"succeeded","requestUrl",
+ * "request": the request as Graph last returned it}`.
+ * Errors: a relationship that is not active (already terminating, terminated, expired, created, ...) is
+ * `conflict` (409, `notAllowed`); a request that ends `failed` is `server_error`.
+ *
+ * Returns a JSON envelope the caller frees with `da_string_free`.
+ */
+char *da_terminate_gdap_relationship(const char *request_json);
+
+/**
+ * List a GDAP relationship's access assignments (every page): which security group holds which roles.
+ *
+ * Request: `{"auth", "endpoint"?, "id" | "relationship", "status"?: "pending"|"active"|"deleting"|"deleted"|"error",
+ * ...}`.
+ * Result: `{"assignments": [{"@odata.etag","id","status","createdDateTime","lastModifiedDateTime",
+ * "accessContainer":{"accessContainerId","accessContainerType"},"accessDetails":{"unifiedRoles":[{"roleDefinitionId"}]}}]}`.
+ *
+ * Returns a JSON envelope the caller frees with `da_string_free`.
+ */
+char *da_list_gdap_access_assignments(const char *request_json);
+
+/**
+ * List Graph's delegatedAdminCustomers (the customers the partner holds an active GDAP relationship with),
+ * every page, optionally with each one's serviceManagementDetails.
+ *
+ * Request: `{"auth", "endpoint"?, "customerTenantId"?: GUID (only that customer; an empty list when no
+ * active relationship reaches it), "filter"?: OData, "includeServiceManagementDetails"?: bool (one more
+ * request per customer), ...}`.
+ * Result: `{"customers": [{"@odata.etag","id","tenantId","displayName","serviceManagementDetails"?:
+ * [{"id","serviceName","serviceManagementUrl"}]}]}`.
+ *
+ * Returns a JSON envelope the caller frees with `da_string_free`.
+ */
+char *da_list_gdap_customers(const char *request_json);
+
+/**
+ * Plan a DAP cleanup: list every delegated admin customer and classify each, then hold the candidates whose
+ * customer has no active GDAP relationship (blocking; see `da_job_start` for progress and cancel).
  *
  * Request: `{"auth", "endpoint"?, "inactiveDays"? (default 90, 1..3650), "asOf"? (RFC 3339, default now;
- * never later than now), "include"?: [GUID], "exclude"?: [GUID], "planPath"? (also write the plan there;
+ * never later than now), "include"?: [GUID], "exclude"?: [GUID], "allowWithoutGdap"?: bool (default false:
+ * a candidate needs an active GDAP relationship with its customer; true asks Graph nothing), "planPath"? (also write the plan there;
  * checked before the listing: an absent or regular file in a writable folder), "summaryOnly"? (return the
  * plan without its candidates and kept arrays, for large tenants with planPath), "timeoutSeconds"? (the
  * whole listing, default 1800), ...}`.
  * Result: the plan: `{"format","planId","createdAt","asOf","inactiveDays","include","exclude",
+ * "allowWithoutGdap","gdap":{"required","checked","relationships","held","error"},
  * "summary":{"customers","candidates","kept"}, "candidates":[entry], "kept":[entry]}` with entry
  * `{"customerTenantId","organizationDisplayName","dapEnabled","lastSignInDateTime","startDateTime","reason","detail"}`.
  * Only a customer whose dapEnabled is a JSON boolean and whose dates are readable RFC 3339 / ISO 8601 dates
  * between 2000 and now is ever a candidate; any other is kept as unreadable_date or unreadable_dap_enabled
- * with the raw value in its detail. A listing that loops, stops advancing or sends a page of over 10,000
- * items ends with server_error.
+ * with the raw value in its detail. The active GDAP relationships are listed once (Microsoft Graph, every
+ * page, only when there are candidates): a candidate whose customer has none is kept as no_active_gdap;
+ * when they cannot be listed, every candidate is kept as gdap_unknown and `gdap.error` says why. A
+ * candidate's detail names its active relationships. A listing that loops, stops advancing or sends a
+ * page of over 10,000 items ends with server_error.
  *
  * Returns a JSON envelope the caller frees with `da_string_free`.
  */
@@ -237,7 +351,9 @@ char *da_plan_dap_cleanup(const char *request_json);
  * Safety: the plan is untrusted input: its format, asOf (not in the future), inactiveDays, include, exclude
  * and candidate ids are checked before any request (invalid_request), and every candidate is judged again
  * with the plan's criteria against the live listing; one the classification would keep now is skipped with
- * that reasonCode. The journal is locked (`<journalPath>.lock`) for the whole run: a second apply on it gets
+ * that reasonCode. Unless the plan's allowWithoutGdap, the active GDAP relationships are listed once more: a
+ * candidate whose customer has none now is skipped (no_active_gdap); when they cannot be listed, the
+ * candidates are skipped as gdap_unknown with the error and not journaled (a resume tries again). The journal is locked (`<journalPath>.lock`) for the whole run: a second apply on it gets
  * conflict and sends nothing. A journal without its header, or of another plan, is refused; a torn last
  * line is ignored and counted. journalPath, reportPath and reportCsvPath are checked before any request
  * (absent or regular files in writable folders, all different, not the plan file). A report that cannot be
@@ -254,13 +370,70 @@ char *da_plan_dap_cleanup(const char *request_json);
 char *da_apply_dap_cleanup(const char *request_json);
 
 /**
+ * Plan any action of the engine (blocking; see `da_job_start` with operation `plan` for progress and cancel).
+ *
+ * Request: `{"auth", "endpoint"?, "action", ...}` with `action`:
+ * - `"removeDap"` (aliases `dapCleanup`, `planDapCleanup`): the request of `da_plan_dap_cleanup`; the
+ *   result is its plan.
+ * - `"gdapLifecycle"`: `"asOf"?` (default now, never later), `"expiringWithinDays"?` (1..730, default
+ *   60), `"allowGlobalAdminRemoval"?` (default false), `"terminateCustomers"?: [GUID]`,
+ *   `"terminateUnused"?` (default false: list each active relationship's access assignments and propose
+ *   terminating those without an active one), `"excludeCustomers"?: [GUID]`.
+ * - `"removeLighthouseAssignment"`: `"subscriptions"?: [GUID]` (default: every subscription the
+ *   credential sees, `GET /subscriptions`), `"managedByTenantIds"?: [GUID]`,
+ *   `"registrationDefinitionIds"?: [GUID or id]` (at least one of the two filters).
+ *
+ * Besides: `"planPath"?` (also write the plan there; checked first), `"summaryOnly"?`.
+ * Result (actions other than removeDap): `{"format":1,"action","planId","createdAt","criteria",
+ * "summary":{"targets","candidates","kept","byReason"},"problems":[{"scope","error"}],"candidates":[entry],
+ * "kept":[entry]}`, entry = the target's fields + `"reason"` (a code) + `"detail"` (words). GDAP entries:
+ * `{"relationshipId","displayName","customerTenantId","customerDisplayName","status","endDateTime",
+ * "autoExtendDuration","holdsGlobalAdministrator","decision"}` with decision `enable_auto_extend`,
+ * `remove_global_admin_then_auto_extend`, `terminate` or `report_only`. Lighthouse entries:
+ * `{"assignmentId","subscriptionId","registrationDefinitionId","registrationDefinitionName",
+ * "managedByTenantId","managedByTenantName"}`.
+ *
+ * Returns a JSON envelope the caller frees with `da_string_free`.
+ */
+char *da_plan(const char *request_json);
+
+/**
+ * Apply a plan of any action (blocking; see `da_job_start` with operation `apply`).
+ *
+ * Request: `{"auth", "endpoint"?, "action"? (default the plan's; a DAP cleanup plan has none and is
+ * removeDap), "plan": plan | "planPath", "journalPath"?, "reportPath"?, "reportCsvPath"?,
+ * "concurrency"? (default 8), "requestsPerSecond"? (default none), "recheck"? (default true),
+ * "summaryOnly"?, "deleteBucket"? (removeLighthouseAssignment: ARM's delete bucket, default 200) and
+ * "deleteRefillPerSecond"? (default 10)}`; for removeDap, the request of `da_apply_dap_cleanup`.
+ *
+ * Safety: the plan's format, action, criteria and candidate keys are checked before any request; every
+ * candidate is judged again against the live service with the plan's criteria (GDAP: the relationships
+ * listed once; Lighthouse: each subscription's assignments listed once), and acted on only when the
+ * decision is unchanged (else skipped: `decision_changed`, `filter_no_longer_matches`, `already_done`,
+ * `not_found`). The journal is locked for the run (`conflict` for a second one) and makes a resume act on
+ * nothing twice.
+ * Result: the report `{"action","planId","startedAt","finishedAt","stoppedEarly","stopReason",
+ * "counts":{"targets","candidates","done"|"removed","failed","skipped","skippedCandidates","fromJournal"},
+ * "requests","throttlePauses","journal","outcomes":[target fields + {"outcome","stage","reason",
+ * "reasonCode","error","correlationId","at"}]}`; outcome `done` (GDAP) or `removed` (Lighthouse, DAP).
+ *
+ * Returns a JSON envelope the caller frees with `da_string_free`.
+ */
+char *da_apply(const char *request_json);
+
+/**
  * Start a long-running operation as a job and return at once.
  *
- * Request: the operation's own request plus `"operation"`: `"planDapCleanup"` (the request of
+ * Request: the operation's own request plus `"operation"`: `"plan"` (the request of `da_plan`), `"apply"`
+ * (of `da_apply`), `"planDapCleanup"` (the request of
  * `da_plan_dap_cleanup`), `"applyDapCleanup"` (of `da_apply_dap_cleanup`), `"listCustomers"` (of
  * `da_list_delegated_admin_customers`; progress counts the customers listed, a cancel ends it with a
- * `conflict` error and no customers) or `"removeLighthouseAssignment"` (of `da_remove_lighthouse_assignment`;
- * a cancel stops waiting for ARM and ends it with a `conflict` error).
+ * `conflict` error and no customers), `"removeLighthouseAssignment"` (of `da_remove_lighthouse_assignment`;
+ * a cancel stops waiting for ARM and ends it with a `conflict` error), `"listGdapRelationships"` (of
+ * `da_list_gdap_relationships`; progress counts `relationshipsListed`, a cancel ends it with a `conflict`
+ * error and no relationships), `"removeGdapGlobalAdminRole"` (of `da_remove_gdap_global_admin_role`) or
+ * `"terminateGdapRelationship"` (of `da_terminate_gdap_relationship`): a cancel of either stops waiting
+ * for Graph (what Graph accepted goes on there) and ends it with a `conflict` error.
  * Result: `{"jobId"}`. Then poll with `da_job_poll`, cancel with `da_job_cancel`, take the outcome with
  * `da_job_result`, and release it with `da_job_free`. Nothing is ever called back.
  *

@@ -99,6 +99,33 @@ namespace DelegatedAdmin.Interop
         internal static extern IntPtr da_check_readiness(byte[] requestJson);
 
         [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern IntPtr da_list_gdap_relationships(byte[] requestJson);
+
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern IntPtr da_get_gdap_relationship(byte[] requestJson);
+
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern IntPtr da_set_gdap_auto_extend(byte[] requestJson);
+
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern IntPtr da_remove_gdap_global_admin_role(byte[] requestJson);
+
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern IntPtr da_terminate_gdap_relationship(byte[] requestJson);
+
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern IntPtr da_list_gdap_access_assignments(byte[] requestJson);
+
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern IntPtr da_list_gdap_customers(byte[] requestJson);
+
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern IntPtr da_plan(byte[] requestJson);
+
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern IntPtr da_apply(byte[] requestJson);
+
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern void da_string_free(IntPtr s);
     }
 
@@ -295,7 +322,16 @@ namespace DelegatedAdmin.Interop
                     "da_start_interactive_sign_in",
                     "da_poll_interactive_sign_in",
                     "da_cancel_interactive_sign_in",
-                    "da_check_readiness"
+                    "da_check_readiness",
+                    "da_list_gdap_relationships",
+                    "da_get_gdap_relationship",
+                    "da_set_gdap_auto_extend",
+                    "da_remove_gdap_global_admin_role",
+                    "da_terminate_gdap_relationship",
+                    "da_list_gdap_access_assignments",
+                    "da_list_gdap_customers",
+                    "da_plan",
+                    "da_apply"
                 };
             }
         }
@@ -371,6 +407,33 @@ namespace DelegatedAdmin.Interop
         /// <summary>Checks a credential against each service: token audience, expiry, MFA, a cheap read; never returns a token.</summary>
         public static string CheckReadiness(string requestJson) { return Call(UnsafeNativeMethods.da_check_readiness, requestJson); }
 
+        /// <summary>Lists the partner's GDAP relationships (Microsoft Graph), optionally filtered by status, customer or end date.</summary>
+        public static string ListGdapRelationships(string requestJson) { return Call(UnsafeNativeMethods.da_list_gdap_relationships, requestJson); }
+
+        /// <summary>Reads one GDAP relationship by id.</summary>
+        public static string GetGdapRelationship(string requestJson) { return Call(UnsafeNativeMethods.da_get_gdap_relationship, requestJson); }
+
+        /// <summary>Turns a GDAP relationship's auto-extend on (P180D) or off (PT0S).</summary>
+        public static string SetGdapAutoExtend(string requestJson) { return Call(UnsafeNativeMethods.da_set_gdap_auto_extend, requestJson); }
+
+        /// <summary>Removes Global Administrator from a GDAP relationship's roles (reads it first; ETag-guarded).</summary>
+        public static string RemoveGdapGlobalAdminRole(string requestJson) { return Call(UnsafeNativeMethods.da_remove_gdap_global_admin_role, requestJson); }
+
+        /// <summary>Terminates a GDAP relationship (a lifecycle request; irreversible).</summary>
+        public static string TerminateGdapRelationship(string requestJson) { return Call(UnsafeNativeMethods.da_terminate_gdap_relationship, requestJson); }
+
+        /// <summary>Lists a GDAP relationship's access assignments (security groups and their roles).</summary>
+        public static string ListGdapAccessAssignments(string requestJson) { return Call(UnsafeNativeMethods.da_list_gdap_access_assignments, requestJson); }
+
+        /// <summary>Lists the customers the partner holds GDAP over.</summary>
+        public static string ListGdapCustomers(string requestJson) { return Call(UnsafeNativeMethods.da_list_gdap_customers, requestJson); }
+
+        /// <summary>Plans any action of the engine (removeDap, gdapLifecycle, removeLighthouseAssignment): every target with its decision and reason.</summary>
+        public static string Plan(string requestJson) { return Call(UnsafeNativeMethods.da_plan, requestJson); }
+
+        /// <summary>Applies a plan of any action, journaled and resumable; the report of every target.</summary>
+        public static string Apply(string requestJson) { return Call(UnsafeNativeMethods.da_apply, requestJson); }
+
         /// <summary>UTF-8 bytes of <paramref name="s"/> followed by one NUL; null gives null (a NULL pointer).</summary>
         public static byte[] ToUtf8NulTerminated(string s)
         {
@@ -418,6 +481,15 @@ namespace DelegatedAdmin.Interop
                 case "da_poll_interactive_sign_in": return UnsafeNativeMethods.da_poll_interactive_sign_in;
                 case "da_cancel_interactive_sign_in": return UnsafeNativeMethods.da_cancel_interactive_sign_in;
                 case "da_check_readiness": return UnsafeNativeMethods.da_check_readiness;
+                case "da_list_gdap_relationships": return UnsafeNativeMethods.da_list_gdap_relationships;
+                case "da_get_gdap_relationship": return UnsafeNativeMethods.da_get_gdap_relationship;
+                case "da_set_gdap_auto_extend": return UnsafeNativeMethods.da_set_gdap_auto_extend;
+                case "da_remove_gdap_global_admin_role": return UnsafeNativeMethods.da_remove_gdap_global_admin_role;
+                case "da_terminate_gdap_relationship": return UnsafeNativeMethods.da_terminate_gdap_relationship;
+                case "da_list_gdap_access_assignments": return UnsafeNativeMethods.da_list_gdap_access_assignments;
+                case "da_list_gdap_customers": return UnsafeNativeMethods.da_list_gdap_customers;
+                case "da_plan": return UnsafeNativeMethods.da_plan;
+                case "da_apply": return UnsafeNativeMethods.da_apply;
                 default:
                     throw new ArgumentException("Unknown native function '" + functionName + "'. Known: " + string.Join(", ", FunctionNames) + ".", "functionName");
             }

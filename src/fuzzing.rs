@@ -7,7 +7,7 @@
 //! every invariant checked here held. `Err` describes a broken invariant. The functions add no panic of
 //! their own: a panic is always the code under test panicking.
 
-use crate::cleanup::journal::Record;
+type Record = crate::engine::journal::Record<crate::cleanup::DapTarget>;
 use crate::cleanup::plan::{plan_from_customers, Plan, PlanRequest};
 use crate::client::Client;
 use crate::customers::{OrderBy, ORDER_BY_FIELDS};
@@ -38,6 +38,13 @@ pub enum Export {
     UpdateDelegatedAdminRelationship,
     ListLighthouseAssignments,
     RemoveLighthouseAssignment,
+    ListGdapRelationships,
+    GetGdapRelationship,
+    SetGdapAutoExtend,
+    RemoveGdapGlobalAdminRole,
+    TerminateGdapRelationship,
+    ListGdapAccessAssignments,
+    ListGdapCustomers,
     PlanDapCleanup,
     ApplyDapCleanup,
     JobStart,
@@ -50,7 +57,7 @@ pub enum Export {
 type ExportFn = extern "C" fn(*const c_char) -> *mut c_char;
 
 impl Export {
-    pub const ALL: [Export; 15] = [
+    pub const ALL: [Export; 22] = [
         Export::AcquireToken,
         Export::StartDeviceCode,
         Export::PollDeviceCode,
@@ -59,6 +66,13 @@ impl Export {
         Export::UpdateDelegatedAdminRelationship,
         Export::ListLighthouseAssignments,
         Export::RemoveLighthouseAssignment,
+        Export::ListGdapRelationships,
+        Export::GetGdapRelationship,
+        Export::SetGdapAutoExtend,
+        Export::RemoveGdapGlobalAdminRole,
+        Export::TerminateGdapRelationship,
+        Export::ListGdapAccessAssignments,
+        Export::ListGdapCustomers,
         Export::PlanDapCleanup,
         Export::ApplyDapCleanup,
         Export::JobStart,
@@ -79,6 +93,13 @@ impl Export {
             Export::UpdateDelegatedAdminRelationship => "da_update_delegated_admin_relationship",
             Export::ListLighthouseAssignments => "da_list_lighthouse_assignments",
             Export::RemoveLighthouseAssignment => "da_remove_lighthouse_assignment",
+            Export::ListGdapRelationships => "da_list_gdap_relationships",
+            Export::GetGdapRelationship => "da_get_gdap_relationship",
+            Export::SetGdapAutoExtend => "da_set_gdap_auto_extend",
+            Export::RemoveGdapGlobalAdminRole => "da_remove_gdap_global_admin_role",
+            Export::TerminateGdapRelationship => "da_terminate_gdap_relationship",
+            Export::ListGdapAccessAssignments => "da_list_gdap_access_assignments",
+            Export::ListGdapCustomers => "da_list_gdap_customers",
             Export::PlanDapCleanup => "da_plan_dap_cleanup",
             Export::ApplyDapCleanup => "da_apply_dap_cleanup",
             Export::JobStart => "da_job_start",
@@ -100,6 +121,13 @@ impl Export {
             Export::UpdateDelegatedAdminRelationship => da_update_delegated_admin_relationship,
             Export::ListLighthouseAssignments => da_list_lighthouse_assignments,
             Export::RemoveLighthouseAssignment => da_remove_lighthouse_assignment,
+            Export::ListGdapRelationships => da_list_gdap_relationships,
+            Export::GetGdapRelationship => da_get_gdap_relationship,
+            Export::SetGdapAutoExtend => da_set_gdap_auto_extend,
+            Export::RemoveGdapGlobalAdminRole => da_remove_gdap_global_admin_role,
+            Export::TerminateGdapRelationship => da_terminate_gdap_relationship,
+            Export::ListGdapAccessAssignments => da_list_gdap_access_assignments,
+            Export::ListGdapCustomers => da_list_gdap_customers,
             Export::PlanDapCleanup => da_plan_dap_cleanup,
             Export::ApplyDapCleanup => da_apply_dap_cleanup,
             Export::JobStart => da_job_start,
@@ -319,6 +347,63 @@ pub fn assignments_page(bytes: &[u8]) -> Checked {
     }
 }
 
+/// A page of Graph GDAP relationships (`gdap::Page<Relationship>`), read as the listing reads it
+/// (`paging::read_capped`): each relationship judged as the cleanup judges it (status, customer, roles,
+/// Global Administrator, end date, id) and serialised back to the same JSON (results carry every field
+/// Graph sent), and `@odata.nextLink` followed as the listing would.
+pub fn gdap_page(bytes: &[u8]) -> Checked {
+    let resp = Response {
+        status: 200,
+        headers: Default::default(),
+        body: bytes.to_vec(),
+        oversized: false,
+    };
+    let Ok(page) =
+        crate::paging::read_capped::<crate::gdap::Page<crate::gdap::Relationship>>(&resp)
+    else {
+        return Ok(());
+    };
+    let value = page.value.into_inner();
+    for r in &value {
+        let _ = (r.is_active(), r.end(), r.roles_count(), r.parsed_id());
+        if let (Some(ga), Some(details)) = (r.holds_global_administrator(), &r.access_details) {
+            let any = details.unified_roles.iter().any(|u| {
+                u.role_definition_id.as_deref().is_some_and(|t| {
+                    t.trim()
+                        .eq_ignore_ascii_case(&crate::gdap::GLOBAL_ADMINISTRATOR.to_string())
+                })
+            });
+            if ga != any {
+                return Err(format!("Global Administrator read as {ga} in {details:?}"));
+            }
+        }
+        let written = serde_json::to_value(r)
+            .map_err(|e| format!("a relationship does not serialise: {e}"))?;
+        match serde_json::from_value::<crate::gdap::Relationship>(written.clone()) {
+            Ok(again) if &again == r => {}
+            other => {
+                return Err(format!(
+                    "a relationship changed on a write and read: {written} -> {other:?}"
+                ))
+            }
+        }
+    }
+    let mut active = crate::cleanup::ActiveGdap::default();
+    active.add(value.clone(), None);
+    for r in &value {
+        if let Some(c) = r.customer_tenant_id() {
+            let covered = active.covers(&c);
+            if covered != active.describe(&c).is_some() {
+                return Err(format!("customer {c}: covers and describe disagree"));
+            }
+        }
+    }
+    match page.next_link.filter(|l| !l.is_empty()) {
+        Some(link) => follow(&crate::gdap::SERVICE, &link),
+        None => Ok(()),
+    }
+}
+
 /// A link the service handed back, followed by `Call::follow` from the service's default endpoint: when
 /// accepted, it is on the endpoint's origin (the bearer token goes nowhere else).
 fn follow(service: &'static Service, link: &str) -> Checked {
@@ -521,9 +606,10 @@ pub fn base_url(text: &str) -> Checked {
         .map_err(|e| format!("endpoint {text:?} was accepted but: {e}"))
 }
 
-/// `validate::guid`, `validate::tenant` and `validate::path_segment`: a tenant is normalised to a value
-/// that validates to itself; a path segment is encoded so that it cannot add a segment, a query or a
-/// fragment.
+/// `validate::guid`, `validate::tenant`, `validate::path_segment` and `gdap::RelationshipId::parse`: a
+/// tenant is normalised to a value that validates to itself; a path segment is encoded so that it cannot
+/// add a segment, a query or a fragment; a relationship id prints as 73 characters of hex digits and
+/// hyphens (a path segment as is) that parse to the same id.
 pub fn identifiers(text: &str) -> Checked {
     if let Ok(g) = crate::validate::guid("id", text) {
         if crate::validate::guid("id", &g.to_string()) != Ok(g) {
@@ -548,6 +634,15 @@ pub fn identifiers(text: &str) -> Checked {
         ));
         if url.path_segments().map(Iterator::count) != Some(5) {
             return Err(format!("path segment {text:?} changed the path: {url}"));
+        }
+    }
+    if let Ok(id) = crate::gdap::RelationshipId::parse("id", text) {
+        let printed = id.to_string();
+        if crate::gdap::RelationshipId::parse("id", &printed).ok() != Some(id)
+            || printed.len() != 73
+            || !printed.bytes().all(|b| b.is_ascii_hexdigit() || b == b'-')
+        {
+            return Err(format!("relationship id {text:?} printed as {printed:?}"));
         }
     }
     let _ = crate::identity::scope_from(Some(text), None);
@@ -603,7 +698,7 @@ fn plan_round_trip(p: &Plan) -> Checked {
 
 /// One journal line, parsed as `Journal::open` parses each line.
 pub(crate) fn journal_record(line: &[u8]) -> Option<Record> {
-    serde_json::from_slice::<Record>(line).ok()
+    Record::parse(line)
 }
 
 /// A journal file's bytes, read line by line as `Journal::open` reads them (not UTF-8: the open fails;

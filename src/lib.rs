@@ -1,16 +1,18 @@
 //! # delegated-admin
 //!
 //! Find and clean up the admin access a Microsoft partner (CSP/MSP) holds over its customers' tenants:
-//! DAP relationships (Partner Center), GDAP relationships (CloudCockpit), and Azure Lighthouse delegations.
+//! DAP relationships (Partner Center), GDAP relationships (Microsoft Graph, and CloudCockpit), and Azure
+//! Lighthouse delegations.
 //!
 //! The crate has two faces:
 //! - a typed async Rust API: one module per service ([`customers`], [`partner_center`], [`cloudcockpit`],
-//!   [`lighthouse`], [`identity`]), each function taking a [`Client`], the per-call [`CallOptions`] and a
+//!   [`lighthouse`], [`gdap`], [`identity`]), each function taking a [`Client`], the per-call [`CallOptions`] and a
 //!   validated request;
 //! - a C ABI ([`ffi`]) where every operation is one function taking and returning a JSON string, for C, C#
 //!   and PowerShell. It is a thin layer that parses JSON, calls the typed API on one shared runtime and
 //!   serialises the envelope.
 
+pub mod actions;
 mod call;
 pub mod catalog;
 pub mod cleanup;
@@ -20,6 +22,7 @@ pub mod cloudcockpit;
 pub mod credentials;
 pub mod customers;
 pub mod endpoint;
+pub mod engine;
 pub mod error;
 pub mod ffi;
 #[cfg(feature = "fuzzing")]
@@ -38,6 +41,7 @@ pub mod readiness;
 pub mod secret;
 pub mod service;
 mod service_error;
+pub mod subscriptions;
 pub mod throttle;
 pub mod validate;
 

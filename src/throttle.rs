@@ -15,7 +15,17 @@ pub struct Throttle {
     /// The pace: the next free send slot and the spacing between slots.
     next_slot: Mutex<Option<Instant>>,
     spacing: Option<Duration>,
+    /// A token bucket (ARM's documented write limits: a bucket of 200 deletes refilled at 10 a second).
+    bucket: Option<Bucket>,
     pauses: AtomicU64,
+}
+
+/// Tokens left (below zero: attempts already waiting for refills) as of `at`.
+#[derive(Debug)]
+struct Bucket {
+    capacity: f64,
+    refill_per_second: f64,
+    state: Mutex<(f64, Instant)>,
 }
 
 impl Throttle {
@@ -34,8 +44,31 @@ impl Throttle {
         }
     }
 
-    /// Wait while the gate is closed, then for this attempt's slot in the pace.
+    /// A gate that also takes one token per attempt from a bucket of `capacity` (full at the start)
+    /// refilled at `refill_per_second`: bursts up to the capacity, then the refill rate. `None` when the
+    /// figures are not positive and finite.
+    pub fn with_bucket(capacity: u32, refill_per_second: f64) -> Option<Throttle> {
+        (capacity > 0 && refill_per_second.is_finite() && refill_per_second > 0.0).then(|| {
+            Throttle {
+                bucket: Some(Bucket {
+                    capacity: f64::from(capacity),
+                    refill_per_second,
+                    state: Mutex::new((f64::from(capacity), Instant::now())),
+                }),
+                ..Throttle::default()
+            }
+        })
+    }
+
+    /// Wait while the gate is closed, then for this attempt's slot in the pace, and its token when it is
+    /// a write.
     pub async fn wait(&self) {
+        self.wait_for(true).await
+    }
+
+    /// Like [`Throttle::wait`]; a read (`write` false) takes no token from the bucket, which holds
+    /// writes only (ARM counts deletes in their own bucket; the polls of a delete are reads).
+    pub async fn wait_for(&self, write: bool) {
         loop {
             let until = *self.closed_until.lock().unwrap_or_else(|p| p.into_inner());
             match until {
@@ -52,6 +85,24 @@ impl Throttle {
                 slot
             };
             tokio::time::sleep_until(slot).await;
+        }
+        if let Some(bucket) = self.bucket.as_ref().filter(|_| write) {
+            let ready_at = {
+                let mut state = bucket.state.lock().unwrap_or_else(|p| p.into_inner());
+                let now = Instant::now();
+                let (tokens, at) = *state;
+                let refilled = (tokens
+                    + now.saturating_duration_since(at).as_secs_f64() * bucket.refill_per_second)
+                    .min(bucket.capacity);
+                // Take the token now, even on credit: whoever comes next waits behind this attempt.
+                let left = refilled - 1.0;
+                *state = (left, now);
+                (left < 0.0)
+                    .then(|| now + Duration::from_secs_f64(-left / bucket.refill_per_second))
+            };
+            if let Some(t) = ready_at {
+                tokio::time::sleep_until(t).await;
+            }
         }
     }
 
@@ -99,5 +150,39 @@ mod tests {
         t.wait().await;
         assert_eq!(paused.elapsed(), Duration::from_secs(2));
         assert_eq!(t.pauses(), 1);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_bucket_lets_a_burst_through_then_the_refill_rate() {
+        assert!(Throttle::with_bucket(0, 10.0).is_none());
+        assert!(Throttle::with_bucket(3, f64::NAN).is_none());
+        let t = Throttle::with_bucket(3, 10.0).unwrap();
+        let start = Instant::now();
+        for _ in 0..3 {
+            t.wait().await;
+        }
+        assert_eq!(start.elapsed(), Duration::ZERO, "the burst of the capacity");
+        t.wait().await;
+        assert_eq!(
+            start.elapsed(),
+            Duration::from_millis(100),
+            "then one a refill"
+        );
+        t.wait().await;
+        assert_eq!(start.elapsed(), Duration::from_millis(200));
+        // Idle for long: the bucket holds no more than its capacity.
+        tokio::time::sleep(Duration::from_secs(10)).await;
+        let again = Instant::now();
+        for _ in 0..3 {
+            t.wait().await;
+        }
+        assert_eq!(again.elapsed(), Duration::ZERO);
+        t.wait().await;
+        assert_eq!(again.elapsed(), Duration::from_millis(100));
+        // The 429 gate still holds everyone.
+        t.pause_for(Duration::from_secs(1));
+        let paused = Instant::now();
+        t.wait().await;
+        assert!(paused.elapsed() >= Duration::from_secs(1));
     }
 }

@@ -13,7 +13,11 @@ use delegated_admin::ffi::{
 };
 
 fn plan(emu: &Emulator, extra: Value) -> Value {
-    ok(da_plan_dap_cleanup, &request(emu, extra))
+    // These tests are about the DAP rules, not the GDAP one (tests/cleanup_gdap.rs): the emulator seeds
+    // customers with DAP and no GDAP, which the GDAP rule would hold.
+    let mut r = request(emu, json!({ "allowWithoutGdap": true }));
+    merge(&mut r, extra);
+    ok(da_plan_dap_cleanup, &r)
 }
 
 fn apply(emu: &Emulator, plan: &Value, extra: Value) -> Value {
@@ -403,7 +407,7 @@ fn a_plan_job_reports_progress() {
         ..Config::default()
     });
     let mut r = request(&emu, json!({ "operation": "planDapCleanup" }));
-    merge(&mut r, json!({}));
+    merge(&mut r, json!({ "allowWithoutGdap": true }));
     let job = ok(da_job_start, &r)["jobId"].as_str().unwrap().to_string();
     let done = poll_until(&job, |s| s["state"] != "running");
     assert_eq!(done["state"], "succeeded", "{done}");
@@ -508,7 +512,7 @@ fn cancelling_a_plan_job_stops_the_listing_and_writes_nothing() {
     let plan_path = dir.join("plan.json");
     let r = request(
         &emu,
-        json!({ "operation": "planDapCleanup", "planPath": plan_path.to_str(), "top": null }),
+        json!({ "operation": "planDapCleanup", "planPath": plan_path.to_str(), "top": null, "allowWithoutGdap": true }),
     );
     let job = ok(da_job_start, &r)["jobId"].as_str().unwrap().to_string();
     poll_until(&job, |s| {
@@ -585,7 +589,10 @@ fn brought_tokens_one_per_audience_through_partner_center_auth() {
     let removal = token("https://api.partnercenter.microsoft.com");
     let p = ok(
         da_plan_dap_cleanup,
-        &request(&emu, json!({ "auth": { "accessToken": listing } })),
+        &request(
+            &emu,
+            json!({ "auth": { "accessToken": listing }, "allowWithoutGdap": true }),
+        ),
     );
     let one_token = call(
         da_apply_dap_cleanup,

@@ -16,7 +16,11 @@ use delegated_admin::ffi::{
 };
 
 fn plan(emu: &Emulator, extra: Value) -> Value {
-    ok(da_plan_dap_cleanup, &request(emu, extra))
+    // These tests are about the DAP rules, not the GDAP one (tests/cleanup_gdap.rs): the emulator seeds
+    // customers with DAP and no GDAP, which the GDAP rule would hold.
+    let mut r = request(emu, json!({ "allowWithoutGdap": true }));
+    merge(&mut r, extra);
+    ok(da_plan_dap_cleanup, &r)
 }
 
 fn apply_request(emu: &Emulator, plan: &Value, extra: Value) -> Value {

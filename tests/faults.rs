@@ -598,7 +598,10 @@ fn a_whole_cleanup_under_mixed_faults_loses_nothing() {
     });
     let dir = temp_dir("cleanup");
     let journal = dir.join("journal.jsonl");
-    let plan = ok(da_plan_dap_cleanup, &request(&emu, json!({})));
+    let plan = ok(
+        da_plan_dap_cleanup,
+        &request(&emu, json!({ "allowWithoutGdap": true })),
+    );
     let candidates: Vec<String> = plan["candidates"]
         .as_array()
         .unwrap()

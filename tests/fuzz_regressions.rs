@@ -23,10 +23,11 @@ fn targets() -> Vec<(String, Target)> {
             (name, f)
         })
         .collect();
-    let parsers: [(&str, Parser); 10] = [
+    let parsers: [(&str, Parser); 11] = [
         ("service_error", fuzzing::service_error),
         ("customers_page", fuzzing::customers_page),
         ("assignments_page", fuzzing::assignments_page),
+        ("gdap_page", fuzzing::gdap_page),
         ("token_response", fuzzing::token_response),
         ("device_code_response", fuzzing::device_code_response),
         ("retry_after", fuzzing::retry_after),
@@ -384,6 +385,39 @@ fn documented_requests_validate() {
     ] {
         let text = envelope(f, &json);
         assert!(text.starts_with(VALIDATED), "{json} gave {text}");
+    }
+    // The GDAP exports' seeds are their documented requests: each validates.
+    let seeds = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/seeds");
+    let gdap: [(extern "C" fn(_) -> _, &str); 7] = [
+        (da_list_gdap_relationships, "ffi_list_gdap_relationships"),
+        (da_get_gdap_relationship, "ffi_get_gdap_relationship"),
+        (da_set_gdap_auto_extend, "ffi_set_gdap_auto_extend"),
+        (
+            da_remove_gdap_global_admin_role,
+            "ffi_remove_gdap_global_admin_role",
+        ),
+        (
+            da_terminate_gdap_relationship,
+            "ffi_terminate_gdap_relationship",
+        ),
+        (
+            da_list_gdap_access_assignments,
+            "ffi_list_gdap_access_assignments",
+        ),
+        (da_list_gdap_customers, "ffi_list_gdap_customers"),
+    ];
+    for (f, target) in gdap {
+        let mut valid = 0;
+        for entry in std::fs::read_dir(seeds.join(target)).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_some_and(|e| e == "json") {
+                let json = std::fs::read_to_string(&path).unwrap();
+                let text = envelope(f, &json);
+                assert!(text.starts_with(VALIDATED), "{}: {text}", path.display());
+                valid += 1;
+            }
+        }
+        assert!(valid > 0, "{target} has a valid seed");
     }
 }
 

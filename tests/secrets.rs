@@ -888,7 +888,7 @@ fn a_whole_cleanup_through_the_job_interface_keeps_secrets_out() {
         da_job_start,
         &req(
             &emu,
-            json!({ "operation": "planDapCleanup", "planPath": plan_path.to_str() }),
+            json!({ "operation": "planDapCleanup", "planPath": plan_path.to_str(), "allowWithoutGdap": true }),
         ),
     );
     let job = started["jobId"].as_str().unwrap().to_string();

@@ -139,6 +139,23 @@ function ConvertTo-DelegatedAdminDapCleanupPlan {
         $candidateCount = [long]$summary.candidates
         $keptCount = [long]$summary.kept
     }
+    # What the planner found about GDAP (absent in a plan written before GDAP was checked): a DAP candidate
+    # needs an active GDAP relationship with its customer unless the plan allows removing it without one.
+    $gdap = $null
+    if ($null -ne $Plan.gdap) {
+        $gdapError = $null
+        if ($null -ne $Plan.gdap.error) {
+            $gdapError = ('{0}: {1}' -f $Plan.gdap.error.kind, $Plan.gdap.error.message)
+        }
+        $gdap = [pscustomobject]@{
+            PSTypeName    = 'DelegatedAdmin.DapCleanupGdapCheck'
+            Required      = [bool]$Plan.gdap.required
+            Checked       = [bool]$Plan.gdap.checked
+            Relationships = [long]$Plan.gdap.relationships
+            Held          = [long]$Plan.gdap.held
+            Error         = $gdapError
+        }
+    }
     $savedPath = $null
     if (-not [string]::IsNullOrEmpty($Path)) {
         $savedPath = $Path
@@ -155,6 +172,8 @@ function ConvertTo-DelegatedAdminDapCleanupPlan {
         CreatedAt      = $createdAt
         Include        = $include
         Exclude        = [string[]]$exclude.ToArray()
+        AllowWithoutGdap = [bool]$Plan.allowWithoutGdap
+        Gdap           = $gdap
         Path           = $savedPath
         Candidates     = $lists['candidates'].ToArray()
         Kept           = $lists['kept'].ToArray()

@@ -9,7 +9,11 @@ function New-DelegatedAdminDapCleanupPlan {
     - candidates: DAP enabled and the last partner sign-in older than -InactiveDays days before -AsOf
       (reason inactive_sign_in), or never signed in and the relationship started before that (never_signed_in);
     - kept, with the reason: no_dap, recent_sign_in, recent_start, no_dates (kept to be safe), excluded,
-      not_included or invalid_id.
+      not_included, invalid_id, unreadable_* (a date or flag the service wrote that cannot be read), and
+      no_active_gdap: an inactive DAP customer with whom the partner holds no active GDAP relationship, whose DAP
+      removal would leave no admin access to it (gdap_unknown when the GDAP relationships could not be listed
+      through Microsoft Graph: kept to be safe; the plan's Gdap property says why). -AllowWithoutGdap lifts
+      that rule.
     Each entry also has a Detail sentence with the dates and day counts that decided it.
 
     Nothing is changed: the plan is reviewed, saved (-Path) and later applied with Invoke-DelegatedAdminDapCleanup.
@@ -35,6 +39,11 @@ function New-DelegatedAdminDapCleanupPlan {
     .PARAMETER Exclude
     These customer tenant ids (GUIDs) are never candidates; they are kept as excluded (for example customers
     under a support contract).
+
+    .PARAMETER AllowWithoutGdap
+    Make inactive DAP customers candidates even where the partner holds no active GDAP relationship with them
+    (Microsoft Graph is then not asked). Their DAP removal leaves the partner with no admin access to those
+    customers: use it only when that is what you want. The plan records it, and applying the plan follows it.
 
     .PARAMETER Path
     Also save the plan's JSON to this file (for review, for change control, and for
@@ -85,11 +94,17 @@ function New-DelegatedAdminDapCleanupPlan {
         [string[]] $Exclude,
 
         [Parameter()]
+        [switch] $AllowWithoutGdap,
+
+        [Parameter()]
         [ValidateNotNullOrEmpty()]
         [string] $Path
     )
 
     $request = [ordered]@{ inactiveDays = $InactiveDays }
+    if ($AllowWithoutGdap) {
+        $request['allowWithoutGdap'] = $true
+    }
     if ($PSBoundParameters.ContainsKey('AsOf')) {
         $utc = $AsOf
         if ($AsOf.Kind -ne [DateTimeKind]::Utc) {
@@ -164,6 +179,14 @@ function New-DelegatedAdminDapCleanupPlan {
         if ($unreadable.Count -gt 0) {
             $byReason = @($unreadable | Group-Object -Property Reason | ForEach-Object { '{0} {1}' -f $_.Name, $_.Count })
             Write-Warning ('Plan {0}: {1} customer(s) were kept because the service returned data that cannot be read ({2}); they are never removed. See their Detail for the raw values.' -f $planned.PlanId, $unreadable.Count, ($byReason -join ', '))
+        }
+        # Inactive DAP customers held by the GDAP rule: removing their DAP would leave no admin access to them.
+        $noGdap = @($planned.Kept | Where-Object { $_.Reason -eq 'no_active_gdap' }).Count
+        if ($noGdap -gt 0) {
+            Write-Warning ('Plan {0}: {1} inactive DAP customer(s) were kept because the partner holds no active GDAP relationship with them; removing their DAP would leave no admin access. Set up GDAP first, or plan with -AllowWithoutGdap.' -f $planned.PlanId, $noGdap)
+        }
+        if ($null -ne $planned.Gdap -and $null -ne $planned.Gdap.Error) {
+            Write-Warning ('Plan {0}: the GDAP relationships could not be listed through Microsoft Graph ({1}), so {2} candidate(s) were kept as gdap_unknown. Connect with access to Graph (DelegatedAdminRelationship.Read.All), or plan with -AllowWithoutGdap.' -f $planned.PlanId, $planned.Gdap.Error, $planned.Gdap.Held)
         }
         if ($null -ne $summary -and $null -ne $summary.summary -and [long]$summary.summary.customers -ne $planned.CustomerCount) {
             Write-Warning ('The job reported {0} customers but the plan file has {1}.' -f $summary.summary.customers, $planned.CustomerCount)

@@ -1,5 +1,6 @@
 //! Which customers' DAP relationships to remove, and why; and why every other customer is kept.
 
+use super::gdap::{self, ActiveGdap, GdapCheck};
 use super::progress::JobControl;
 use crate::client::Client;
 use crate::customers::{self, DelegatedAdminCustomer, ListCustomersRequest, Reading};
@@ -53,6 +54,12 @@ pub enum Reason {
     UnreadableDate,
     /// Kept: `dapEnabled` is missing or not a JSON boolean. The raw value is in the detail.
     UnreadableDapEnabled,
+    /// Kept: a candidate otherwise, but the partner holds no active GDAP relationship with the customer:
+    /// removing DAP would leave no admin access to it (unless `allowWithoutGdap`).
+    NoActiveGdap,
+    /// Kept: a candidate otherwise, but the GDAP relationships could not be listed (Graph unreachable with
+    /// the credential given); the error is in the detail (unless `allowWithoutGdap`).
+    GdapUnknown,
 }
 
 impl Reason {
@@ -74,6 +81,8 @@ impl Reason {
             Reason::InvalidId => "invalid_id",
             Reason::UnreadableDate => "unreadable_date",
             Reason::UnreadableDapEnabled => "unreadable_dap_enabled",
+            Reason::NoActiveGdap => "no_active_gdap",
+            Reason::GdapUnknown => "gdap_unknown",
         }
     }
 }
@@ -120,6 +129,15 @@ pub struct Plan {
     pub include: Option<Vec<String>>,
     #[serde(default)]
     pub exclude: Vec<String>,
+    /// Whether a candidate may be removed without an active GDAP relationship with its customer; apply's
+    /// recheck follows the plan. A plan without the field (written before GDAP was checked) is read as
+    /// `false`: the safe reading.
+    #[serde(default)]
+    pub allow_without_gdap: bool,
+    /// What the planner found about GDAP (absent in a plan written before GDAP was checked, or built
+    /// without it by [`plan_from_customers`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gdap: Option<GdapCheck>,
     pub summary: PlanSummary,
     pub candidates: Vec<PlanEntry>,
     pub kept: Vec<PlanEntry>,
@@ -136,6 +154,9 @@ pub struct PlanRequest {
     pub include: Option<Vec<Uuid>>,
     /// These customers are never candidates.
     pub exclude: Vec<Uuid>,
+    /// Let a candidate be one even when the partner holds no active GDAP relationship with its customer
+    /// (then Graph is not asked at all).
+    pub allow_without_gdap: bool,
 }
 
 /// The rules, resolved and checked: the planner's, and apply's (from the plan) for the recheck.
@@ -145,6 +166,8 @@ pub struct Criteria {
     pub inactive_days: u32,
     pub include: Option<HashSet<Uuid>>,
     pub exclude: HashSet<Uuid>,
+    /// A candidate needs no active GDAP relationship.
+    pub allow_without_gdap: bool,
     /// `as_of - inactive_days`.
     threshold: DateTime<Utc>,
     /// The latest date believed from the service: this machine's clock when the criteria were made, plus
@@ -161,6 +184,7 @@ impl Criteria {
             req.inactive_days.unwrap_or(DEFAULT_INACTIVE_DAYS),
             req.include.as_ref().map(|i| i.iter().copied().collect()),
             req.exclude.iter().copied().collect(),
+            req.allow_without_gdap,
             "",
         )
     }
@@ -181,6 +205,7 @@ impl Criteria {
                 .map(|i| ids("include", i))
                 .transpose()?,
             ids("exclude", &plan.exclude)?,
+            plan.allow_without_gdap,
             "the plan's ",
         )
     }
@@ -190,6 +215,7 @@ impl Criteria {
         inactive_days: u32,
         include: Option<HashSet<Uuid>>,
         exclude: HashSet<Uuid>,
+        allow_without_gdap: bool,
         whose: &str,
     ) -> Result<Criteria> {
         if !INACTIVE_DAYS_RANGE.contains(&inactive_days) {
@@ -223,6 +249,7 @@ impl Criteria {
             inactive_days,
             include,
             exclude,
+            allow_without_gdap,
             threshold,
             latest,
         })
@@ -366,7 +393,8 @@ pub fn validate_for_apply(plan: &Plan) -> Result<(Criteria, Vec<Uuid>)> {
     Ok((criteria, ids))
 }
 
-/// Build a plan from customers already listed (pure: no I/O).
+/// Build a plan from customers already listed (pure: no I/O). GDAP is not judged here (`gdap` is absent):
+/// pass the plan to [`hold_without_gdap`] with what a listing found.
 pub fn plan_from_customers(
     customers: impl IntoIterator<Item = DelegatedAdminCustomer>,
     req: &PlanRequest,
@@ -391,6 +419,8 @@ fn empty_plan(criteria: &Criteria, req: &PlanRequest) -> Plan {
             .as_ref()
             .map(|i| i.iter().map(Uuid::to_string).collect()),
         exclude: req.exclude.iter().map(Uuid::to_string).collect(),
+        allow_without_gdap: criteria.allow_without_gdap,
+        gdap: None,
         summary: PlanSummary {
             customers: 0,
             candidates: 0,
@@ -410,6 +440,48 @@ fn push(plan: &mut Plan, entry: PlanEntry) {
         plan.summary.kept += 1;
         plan.kept.push(entry);
     }
+}
+
+/// Judge the plan's candidates by GDAP: with `found`, a candidate whose customer has an active relationship
+/// stays one and its detail names the relationships; one without is kept as [`Reason::NoActiveGdap`]. With
+/// an error (the relationships could not be listed), every candidate is kept as [`Reason::GdapUnknown`]
+/// with the error in its detail. Records what happened in `plan.gdap`.
+pub fn hold_without_gdap(plan: &mut Plan, found: std::result::Result<&ActiveGdap, &Error>) {
+    let candidates = std::mem::take(&mut plan.candidates);
+    let mut held = 0u64;
+    for mut entry in candidates {
+        let verdict = match found {
+            Ok(active) => Uuid::parse_str(&entry.customer_tenant_id)
+                .ok()
+                .and_then(|id| active.describe(&id))
+                .ok_or(Reason::NoActiveGdap),
+            Err(_) => Err(Reason::GdapUnknown),
+        };
+        match verdict {
+            Ok(named) => {
+                entry.detail = gdap::covered_detail(&entry.detail, &named);
+                plan.candidates.push(entry);
+            }
+            Err(reason) => {
+                entry.detail = match found {
+                    Err(e) => gdap::unknown_detail(&entry.detail, e),
+                    Ok(_) => gdap::uncovered_detail(&entry.detail),
+                };
+                entry.reason = reason;
+                held += 1;
+                plan.summary.candidates -= 1;
+                plan.summary.kept += 1;
+                plan.kept.push(entry);
+            }
+        }
+    }
+    plan.gdap = Some(GdapCheck {
+        required: true,
+        checked: found.is_ok(),
+        relationships: found.map_or(0, ActiveGdap::relationships),
+        held,
+        error: found.err().cloned(),
+    });
 }
 
 /// The fields a plan needs, so that listing 100,000 customers moves as little as it can.
@@ -468,6 +540,7 @@ pub async fn plan(
             ));
         }
     }
+    check_gdap(client, &opts, &criteria, &mut out, control).await?;
     out.candidates.shrink_to_fit();
     out.kept.shrink_to_fit();
     control.update(|p| p.phase = "finished".into());
@@ -480,6 +553,67 @@ pub async fn plan(
         None,
     );
     Ok(out)
+}
+
+/// The GDAP rule on a planned list: unless the plan allows it, list the active GDAP relationships once (all
+/// pages) and hold every candidate without one; any error of that listing holds every candidate and is
+/// written in the plan. A cancel stops it like the customers' listing.
+async fn check_gdap(
+    client: &Client,
+    opts: &CallOptions,
+    criteria: &Criteria,
+    out: &mut Plan,
+    control: &JobControl,
+) -> Result<()> {
+    if criteria.allow_without_gdap {
+        out.gdap = Some(GdapCheck::not_required());
+        return Ok(());
+    }
+    if out.candidates.is_empty() {
+        out.gdap = Some(GdapCheck {
+            required: true,
+            ..GdapCheck::not_required()
+        });
+        return Ok(());
+    }
+    control.update(|p| p.phase = "listingGdap".into());
+    control.event(
+        format!(
+            "listing the active GDAP relationships (Microsoft Graph) for {} candidates",
+            out.candidates.len()
+        ),
+        None,
+        None,
+    );
+    let customers: HashSet<Uuid> = out
+        .candidates
+        .iter()
+        .filter_map(|c| Uuid::parse_str(&c.customer_tenant_id).ok())
+        .collect();
+    let listed = gdap::list_active(client, opts, &customers, control, || {});
+    let found = tokio::select! {
+        found = listed => found,
+        _ = control.cancelled() => {
+            control.update(|p| p.phase = "finished".into());
+            return Err(Error::new(
+                ErrorKind::Conflict,
+                "the plan was cancelled while the GDAP relationships were listed; no plan was made",
+            ));
+        }
+    };
+    hold_without_gdap(out, found.as_ref());
+    let check = out.gdap.as_ref().map_or(0, |g| g.held);
+    control.event(
+        match &found {
+            Ok(_) => format!("GDAP: {check} candidates held without an active GDAP relationship"),
+            Err(e) => {
+                format!("GDAP: the relationships could not be listed ({e}); every candidate held")
+            }
+        },
+        None,
+        None,
+    );
+    Ok(())
 }
 
 #[cfg(test)]
@@ -622,6 +756,74 @@ mod tests {
             r(customer("nope", true, Some("2020-01-01T00:00:00Z"), None)),
             Reason::InvalidId
         );
+    }
+
+    #[test]
+    fn gdap_holds_candidates_without_an_active_relationship() {
+        let (a, b, c) = (Uuid::new_v4(), Uuid::new_v4(), Uuid::new_v4());
+        let old = Some("2020-01-01T00:00:00Z");
+        let customers = || {
+            vec![
+                customer(&a.to_string(), true, old, None),
+                customer(&b.to_string(), true, old, None),
+                customer(&c.to_string(), false, old, None),
+            ]
+        };
+        let mut found = ActiveGdap::default();
+        found.add(
+            vec![serde_json::from_value(json!({
+                "id": format!("{}-{}", Uuid::new_v4(), Uuid::new_v4()),
+                "displayName": "GDAP a",
+                "status": "active",
+                "customer": {"tenantId": a.to_string()},
+                "accessDetails": {"unifiedRoles": [{"roleDefinitionId": Uuid::new_v4()}]},
+            }))
+            .unwrap()],
+            None,
+        );
+        let mut p = plan_from_customers(customers(), &PlanRequest::default()).unwrap();
+        assert!(p.gdap.is_none() && !p.allow_without_gdap);
+        hold_without_gdap(&mut p, Ok(&found));
+        assert_eq!(p.candidates.len(), 1);
+        assert_eq!(p.candidates[0].customer_tenant_id, a.to_string());
+        assert!(p.candidates[0]
+            .detail
+            .contains("\"GDAP a\" (no end date, 1 role)"));
+        let held = p
+            .kept
+            .iter()
+            .find(|k| k.customer_tenant_id == b.to_string())
+            .unwrap();
+        assert_eq!(held.reason, Reason::NoActiveGdap);
+        assert!(
+            held.detail.starts_with("last partner sign-in"),
+            "{}",
+            held.detail
+        );
+        assert_eq!(
+            p.summary,
+            PlanSummary {
+                customers: 3,
+                candidates: 1,
+                kept: 2
+            }
+        );
+        let g = p.gdap.clone().unwrap();
+        assert!(g.required && g.checked && g.error.is_none());
+        assert_eq!((g.relationships, g.held), (1, 1));
+
+        let mut p = plan_from_customers(customers(), &PlanRequest::default()).unwrap();
+        let e = Error::new(ErrorKind::Unauthorized, "no token for Graph");
+        hold_without_gdap(&mut p, Err(&e));
+        assert!(p.candidates.is_empty());
+        assert_eq!(p.summary.kept, 3);
+        assert!(p
+            .kept
+            .iter()
+            .filter(|k| k.reason == Reason::GdapUnknown)
+            .all(|k| k.detail.contains("no token for Graph")));
+        let g = p.gdap.unwrap();
+        assert!(!g.checked && g.held == 2 && g.error == Some(e));
     }
 
     #[test]

@@ -55,6 +55,19 @@ impl Fields {
         }
     }
 
+    /// Take a field out, if present.
+    pub fn remove(&mut self, name: &str) -> Option<Value> {
+        self.0.remove(name)
+    }
+
+    pub fn insert(&mut self, name: &str, value: Value) {
+        self.0.insert(name.to_string(), value);
+    }
+
+    pub fn contains(&self, name: &str) -> bool {
+        self.0.contains_key(name)
+    }
+
     pub fn parse<T: DeserializeOwned>(self) -> Result<T> {
         serde_json::from_value(Value::Object(self.0))
             .map_err(|e| Error::invalid(format!("invalid request: {e}")))

@@ -23,6 +23,9 @@ pub(crate) struct PlanInput {
     /// Return the plan without its `candidates` and `kept` arrays (for large tenants, with `planPath`).
     #[serde(default)]
     summary_only: bool,
+    /// A candidate needs no active GDAP relationship with its customer (Graph is not asked).
+    #[serde(default)]
+    allow_without_gdap: bool,
 }
 
 #[derive(Deserialize)]
@@ -78,6 +81,7 @@ pub(crate) fn plan(
             .map(|i| guids("include", i))
             .transpose()?,
         exclude: guids("exclude", &input.exclude)?,
+        allow_without_gdap: input.allow_without_gdap,
     };
     cleanup::plan::Criteria::new(&req)?;
     let plan_path = path(&input.plan_path);
@@ -226,7 +230,7 @@ pub(crate) fn apply(
                 crate::error::ErrorKind::Io,
                 format!(
                     "the cleanup ran ({} removed, {} failed, {} skipped), but {}; every outcome is in this envelope's result{}",
-                    report.counts.removed,
+                    report.counts.done,
                     report.counts.failed,
                     report.counts.skipped,
                     failed.join("; "),

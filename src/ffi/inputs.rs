@@ -267,3 +267,179 @@ impl From<DevicePoll> for DevicePollOutput {
         }
     }
 }
+
+// ---------------------------------------------------------------------------------------------------------
+// Microsoft Graph GDAP
+
+/// `id` or `relationship` (the object a listing returned), exactly one.
+fn gdap_target(
+    id: Option<String>,
+    relationship: Option<serde_json::Value>,
+) -> Result<crate::gdap::Target> {
+    match (id, relationship) {
+        (Some(id), None) => Ok(crate::gdap::Target::Id(crate::gdap::RelationshipId::parse(
+            "id", &id,
+        )?)),
+        (None, Some(v)) => {
+            if !v.is_object() {
+                return Err(Error::invalid(
+                    "relationship must be a GDAP relationship object (as da_list_gdap_relationships returns it)",
+                ));
+            }
+            let r: crate::gdap::Relationship = serde_json::from_value(v).map_err(|e| {
+                Error::invalid(format!(
+                    "relationship is not a GDAP relationship as da_list_gdap_relationships returns it: {e}"
+                ))
+            })?;
+            crate::gdap::Target::relationship(r)
+        }
+        (Some(_), Some(_)) => Err(Error::invalid("give id or relationship, not both")),
+        (None, None) => Err(Error::invalid(
+            "id (the relationship's id) or relationship (the relationship object) is required",
+        )),
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub(crate) struct ListGdapRelationshipsInput {
+    status: Option<String>,
+    customer_tenant_id: Option<String>,
+    filter: Option<String>,
+    #[serde(default)]
+    select: Vec<String>,
+    top: Option<i64>,
+    expiring_within_days: Option<i64>,
+}
+
+impl TryFrom<ListGdapRelationshipsInput> for crate::gdap::ListRelationshipsRequest {
+    type Error = Error;
+
+    fn try_from(i: ListGdapRelationshipsInput) -> Result<crate::gdap::ListRelationshipsRequest> {
+        let top = match i.top {
+            None => None,
+            Some(t) if (1..=i64::from(crate::gdap::MAX_TOP)).contains(&t) => Some(t as u16),
+            Some(t) => {
+                return Err(Error::invalid(format!(
+                    "top must be between 1 and {}, not {t}",
+                    crate::gdap::MAX_TOP
+                )))
+            }
+        };
+        let max_days = crate::gdap::relationships::MAX_EXPIRING_WITHIN_DAYS;
+        let expiring_within_days = match i.expiring_within_days {
+            None => None,
+            Some(d) if (0..=i64::from(max_days)).contains(&d) => Some(d as u32),
+            Some(d) => {
+                return Err(Error::invalid(format!(
+                    "expiringWithinDays must be from 0 to {max_days}, not {d}"
+                )))
+            }
+        };
+        let mut req = crate::gdap::ListRelationshipsRequest {
+            status: i.status,
+            customer_tenant_id: i
+                .customer_tenant_id
+                .as_deref()
+                .map(|t| validate::guid("customerTenantId", t))
+                .transpose()?,
+            filter: i.filter,
+            select: i.select,
+            top,
+            expiring_within_days,
+        };
+        req.validate()?;
+        Ok(req)
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub(crate) struct GetGdapRelationshipInput {
+    id: String,
+}
+
+impl GetGdapRelationshipInput {
+    pub fn id(&self) -> Result<crate::gdap::RelationshipId> {
+        crate::gdap::RelationshipId::parse("id", &self.id)
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub(crate) struct SetGdapAutoExtendInput {
+    id: Option<String>,
+    relationship: Option<serde_json::Value>,
+    auto_extend_duration: String,
+}
+
+impl SetGdapAutoExtendInput {
+    /// The relationship and the value, with the Global Administrator rule checked on a relationship given.
+    pub fn into_parts(self) -> Result<(crate::gdap::Target, crate::gdap::AutoExtend)> {
+        let value = crate::gdap::AutoExtend::parse(&self.auto_extend_duration)?;
+        let target = gdap_target(self.id, self.relationship)?;
+        crate::gdap::check_auto_extend(&target, value)?;
+        Ok((target, value))
+    }
+}
+
+/// The request of `da_remove_gdap_global_admin_role` and of `da_terminate_gdap_relationship`.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub(crate) struct GdapWaitInput {
+    id: Option<String>,
+    relationship: Option<serde_json::Value>,
+    #[serde(default)]
+    wait: bool,
+}
+
+impl GdapWaitInput {
+    pub fn into_parts(self) -> Result<(crate::gdap::Target, bool)> {
+        Ok((gdap_target(self.id, self.relationship)?, self.wait))
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub(crate) struct ListGdapAccessAssignmentsInput {
+    id: Option<String>,
+    relationship: Option<serde_json::Value>,
+    status: Option<String>,
+}
+
+impl ListGdapAccessAssignmentsInput {
+    pub fn into_parts(self) -> Result<(crate::gdap::RelationshipId, Option<&'static str>)> {
+        let status = self
+            .status
+            .as_deref()
+            .map(crate::gdap::assignments::canonical_status)
+            .transpose()?;
+        Ok((gdap_target(self.id, self.relationship)?.id(), status))
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub(crate) struct ListGdapCustomersInput {
+    customer_tenant_id: Option<String>,
+    filter: Option<String>,
+    #[serde(default)]
+    include_service_management_details: bool,
+}
+
+impl TryFrom<ListGdapCustomersInput> for crate::gdap::ListGdapCustomersRequest {
+    type Error = Error;
+
+    fn try_from(i: ListGdapCustomersInput) -> Result<crate::gdap::ListGdapCustomersRequest> {
+        crate::gdap::check_filter(i.filter.as_deref())?;
+        Ok(crate::gdap::ListGdapCustomersRequest {
+            customer_tenant_id: i
+                .customer_tenant_id
+                .as_deref()
+                .map(|t| validate::guid("customerTenantId", t))
+                .transpose()?,
+            filter: i.filter,
+            service_management_details: i.include_service_management_details,
+        })
+    }
+}

@@ -291,3 +291,101 @@ pub(crate) async fn remove_lighthouse_assignment(
     );
     Ok(removed)
 }
+
+/// The `listGdapRelationships` job: every page, counting the relationships listed in the job's progress as
+/// the pages arrive. A cancel stops the listing at once and the job ends with a `conflict` error: a partial
+/// list would look like a complete one.
+pub(crate) async fn list_gdap_relationships(
+    client: crate::client::Client,
+    opts: crate::options::CallOptions,
+    req: crate::gdap::ListRelationshipsRequest,
+    control: Arc<JobControl>,
+) -> Result<Value> {
+    control.update(|p| p.phase = "listing".into());
+    control.event("listing GDAP relationships", None, None);
+    let mut relationships = Vec::new();
+    let listing = crate::gdap::for_each_relationship_page(&client, &opts, &req, |page| {
+        let n = page.len() as u64;
+        relationships.extend(page);
+        control.update(|p| p.relationships_listed += n);
+        control.event(format!("listed a page of {n} relationships"), None, None);
+    });
+    tokio::select! {
+        listed = listing => listed?,
+        _ = control.cancelled() => {
+            control.update(|p| p.phase = "finished".into());
+            return Err(Error::new(
+                ErrorKind::Conflict,
+                "the listing was cancelled before it ended; no relationships are returned",
+            ));
+        }
+    };
+    control.update(|p| p.phase = "finished".into());
+    control.event(
+        format!("listed {} relationships", relationships.len()),
+        None,
+        None,
+    );
+    Ok(json!({ "relationships": relationships }))
+}
+
+/// The GDAP changes a job may wait for.
+#[derive(Clone, Copy)]
+pub(crate) enum GdapChange {
+    RemoveGlobalAdmin,
+    Terminate,
+}
+
+/// The `removeGdapGlobalAdminRole` and `terminateGdapRelationship` jobs: one change, and with `wait` its
+/// polling until Graph says it ended. A cancel stops waiting (what Graph accepted goes on there) and the
+/// job ends with a `conflict` error that says so.
+pub(crate) async fn gdap_wait(
+    change: GdapChange,
+    client: crate::client::Client,
+    opts: crate::options::CallOptions,
+    target: crate::gdap::Target,
+    wait: bool,
+    control: Arc<JobControl>,
+) -> Result<Value> {
+    let id = target.id();
+    let what = match change {
+        GdapChange::RemoveGlobalAdmin => "the removal of Global Administrator from",
+        GdapChange::Terminate => "the termination of",
+    };
+    control.update(|p| {
+        p.phase = if wait { "waiting" } else { "sending" }.into();
+        p.total = 1;
+    });
+    control.event(format!("{what} relationship {id}"), None, None);
+    let work = async {
+        match change {
+            GdapChange::RemoveGlobalAdmin => {
+                let r =
+                    crate::gdap::remove_global_admin_role(&client, &opts, &target, wait).await?;
+                let status = serde_json::to_value(r.status).unwrap_or_default();
+                Ok::<_, Error>((serde_json::to_value(&r), status))
+            }
+            GdapChange::Terminate => {
+                let r = crate::gdap::terminate_relationship(&client, &opts, &id, wait).await?;
+                let status = Value::String(r.status.clone());
+                Ok((serde_json::to_value(&r), status))
+            }
+        }
+    };
+    let (result, status) = tokio::select! {
+        done = work => done?,
+        _ = control.cancelled() => {
+            control.update(|p| p.phase = "finished".into());
+            return Err(Error::new(
+                ErrorKind::Conflict,
+                format!("stopped waiting for {what} relationship {id}; if Graph accepted it, it goes on there"),
+            ));
+        }
+    };
+    control.update(|p| {
+        p.phase = "finished".into();
+        p.done = 1;
+    });
+    control.event(format!("{what} relationship {id}: {status}"), None, None);
+    result.map_err(|e| Error::internal(format!("cannot serialise the result: {e}")))
+}

@@ -21,7 +21,8 @@ impl Policy for ThrottlePolicy {
         next: Next<'a>,
     ) -> BoxFuture<'a, Result<Response, Failure>> {
         Box::pin(async move {
-            if tokio::time::timeout_at(ctx.deadline, self.throttle.wait())
+            let write = !matches!(req.method, reqwest::Method::GET | reqwest::Method::HEAD);
+            if tokio::time::timeout_at(ctx.deadline, self.throttle.wait_for(write))
                 .await
                 .is_err()
             {

@@ -108,7 +108,10 @@ args = dict(url=fx["url"], tenantId=fx["tenantId"], clientId=fx["clientId"], cli
             customerCount=fx["customerCount"], inactiveCustomerId=fx["inactiveDapCustomerIds"][0],
             relCustomerId=rel["customerId"], relationshipId=rel["relationshipId"],
             subscriptionId=sub["subscriptionId"], resourceGroup=rg, subAssignments=len(at_sub),
-            rgAssignments=len(at_rg), deleteAssignmentId=at_sub[0]["id"], deleteAssignmentName=at_sub[1]["name"])
+            rgAssignments=len(at_rg), deleteAssignmentId=at_sub[0]["id"], deleteAssignmentName=at_sub[1]["name"],
+            gdapActiveCount=fx["gdap"]["statusCounts"]["active"], gdapExtendableId=fx["gdap"]["activeAutoExtendable"][0],
+            gdapGlobalAdminId=fx["gdap"]["activeGlobalAdmin"][0], gdapExpiredId=fx["gdap"]["expired"][0],
+            gdapCustomerId=fx["gdap"]["inactiveDapWithActiveGdap"][0])
 for k, v in args.items():
     print(f"{k}={v}")
 PY

@@ -7,6 +7,7 @@
  *         providerInstanceId=.. customerCount=N inactiveCustomerId=.. relCustomerId=.. relationshipId=..
  *         subscriptionId=.. resourceGroup=.. subAssignments=N rgAssignments=N
  *         deleteAssignmentId=<full id at subscription scope> deleteAssignmentName=<another name, same scope>
+ *         gdapActiveCount=N gdapExtendableId=.. gdapGlobalAdminId=.. gdapExpiredId=.. gdapCustomerId=..
  *
  * Prints one line per check ("PASS ..." / "FAIL ...: why") and ends with "N passed, M failed"; exits 1 on
  * any failure. Every string the library returns is freed exactly once with da_string_free (valgrind checks).
@@ -26,7 +27,8 @@ static struct {
     const char *url, *tenant_id, *client_id, *client_secret, *tenant_domain, *provider_instance_id;
     const char *inactive_customer_id, *rel_customer_id, *relationship_id, *subscription_id, *resource_group;
     const char *delete_assignment_id, *delete_assignment_name;
-    long customer_count, sub_assignments, rg_assignments;
+    const char *gdap_extendable_id, *gdap_global_admin_id, *gdap_expired_id, *gdap_customer_id;
+    long customer_count, sub_assignments, rg_assignments, gdap_active_count;
 } fx;
 
 /* The fields every request carries: the emulator as endpoint and authority, client credentials. */
@@ -545,7 +547,8 @@ static void test_invalid_requests(void)
 
     /* A valid request body (without braces) per function, to which an unknown field is added. */
     static char v_token[3072], v_start[1024], v_poll[1024], v_list[3072], v_dap[3072], v_rel[3072], v_lh[3072],
-        v_rm[3072];
+        v_rm[3072], v_glist[3072], v_gget[3072], v_gext[3072], v_gga[3072], v_gterm[3072], v_gasg[3072],
+        v_gcust[3072];
     fmt(v_token, sizeof v_token, "%s,\"resource\":\"https://management.azure.com\"", common);
     fmt(v_start, sizeof v_start, "\"authority\":\"%s\",\"clientId\":\"%s\",\"tenantId\":\"%s\",\"resource\":"
         "\"https://management.azure.com\"", fx.url, fx.client_id, fx.tenant_id);
@@ -558,6 +561,13 @@ static void test_invalid_requests(void)
         fx.relationship_id, fx.provider_instance_id);
     fmt(v_lh, sizeof v_lh, "%s,\"scope\":\"/subscriptions/%s\"", common, fx.subscription_id);
     fmt(v_rm, sizeof v_rm, "%s,\"assignmentId\":\"%s\"", common, fx.delete_assignment_id);
+    fmt(v_glist, sizeof v_glist, "%s,\"status\":\"active\"", common);
+    fmt(v_gget, sizeof v_gget, "%s,\"id\":\"%s\"", common, fx.gdap_extendable_id);
+    fmt(v_gext, sizeof v_gext, "%s,\"id\":\"%s\",\"autoExtendDuration\":\"P180D\"", common, fx.gdap_extendable_id);
+    fmt(v_gga, sizeof v_gga, "%s,\"id\":\"%s\",\"wait\":true", common, fx.gdap_global_admin_id);
+    fmt(v_gterm, sizeof v_gterm, "%s,\"id\":\"%s\"", common, fx.gdap_extendable_id);
+    fmt(v_gasg, sizeof v_gasg, "%s,\"id\":\"%s\",\"status\":\"active\"", common, fx.gdap_extendable_id);
+    fmt(v_gcust, sizeof v_gcust, "%s,\"customerTenantId\":\"%s\"", common, fx.gdap_customer_id);
     struct {
         da_fn f;
         const char *fname;
@@ -571,6 +581,13 @@ static void test_invalid_requests(void)
         {da_update_delegated_admin_relationship, "da_update_delegated_admin_relationship", v_rel},
         {da_list_lighthouse_assignments, "da_list_lighthouse_assignments", v_lh},
         {da_remove_lighthouse_assignment, "da_remove_lighthouse_assignment", v_rm},
+        {da_list_gdap_relationships, "da_list_gdap_relationships", v_glist},
+        {da_get_gdap_relationship, "da_get_gdap_relationship", v_gget},
+        {da_set_gdap_auto_extend, "da_set_gdap_auto_extend", v_gext},
+        {da_remove_gdap_global_admin_role, "da_remove_gdap_global_admin_role", v_gga},
+        {da_terminate_gdap_relationship, "da_terminate_gdap_relationship", v_gterm},
+        {da_list_gdap_access_assignments, "da_list_gdap_access_assignments", v_gasg},
+        {da_list_gdap_customers, "da_list_gdap_customers", v_gcust},
     };
     for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++) {
         char name[160];
@@ -652,6 +669,33 @@ static void test_invalid_requests(void)
     expect_kind(da_remove_lighthouse_assignment, req, "invalid_request",
                 "scope without assignmentName -> invalid_request");
 
+    /* GDAP: identifiers, values and ranges are checked before anything is sent. */
+    static const char *const bad_gdap_ids[] = {
+        "not-an-id",
+        "3f2504e0-4f89-11d3-9a0c-0305e82c3301",
+        "../3f2504e0-4f89-11d3-9a0c-0305e82c3301-3f2504e0-4f89-11d3-9a0c-0305e82c330",
+    };
+    for (size_t i = 0; i < sizeof bad_gdap_ids / sizeof bad_gdap_ids[0]; i++) {
+        char name[256];
+        snprintf(name, sizeof name, "GDAP relationship id \"%s\" -> invalid_request", bad_gdap_ids[i]);
+        fmt(req, sizeof req, "{%s,\"id\":\"%s\"}", common, bad_gdap_ids[i]);
+        expect_kind(da_get_gdap_relationship, req, "invalid_request", name);
+    }
+    fmt(req, sizeof req, "{%s,\"id\":\"%s\",\"autoExtendDuration\":\"P90D\"}", common, fx.gdap_extendable_id);
+    expect_kind(da_set_gdap_auto_extend, req, "invalid_request", "autoExtendDuration P90D -> invalid_request");
+    fmt(req, sizeof req, "{%s,\"autoExtendDuration\":\"PT0S\"}", common);
+    expect_kind(da_set_gdap_auto_extend, req, "invalid_request", "auto-extend without id or relationship -> invalid_request");
+    fmt(req, sizeof req, "{%s,\"top\":301}", common);
+    expect_kind(da_list_gdap_relationships, req, "invalid_request", "GDAP list top 301 -> invalid_request");
+    fmt(req, sizeof req, "{%s,\"status\":\"Activ\"}", common);
+    expect_kind(da_list_gdap_relationships, req, "invalid_request", "GDAP list unknown status -> invalid_request");
+    fmt(req, sizeof req, "{%s,\"expiringWithinDays\":731}", common);
+    expect_kind(da_list_gdap_relationships, req, "invalid_request", "GDAP expiringWithinDays 731 -> invalid_request");
+    fmt(req, sizeof req, "{%s,\"id\":\"%s\",\"status\":\"gone\"}", common, fx.gdap_extendable_id);
+    expect_kind(da_list_gdap_access_assignments, req, "invalid_request", "access assignments unknown status -> invalid_request");
+    fmt(req, sizeof req, "{%s,\"customerTenantId\":\"x\"}", common);
+    expect_kind(da_list_gdap_customers, req, "invalid_request", "GDAP customers customerTenantId not a GUID -> invalid_request");
+
     /* Only https://, except http:// to loopback. */
     fmt(req, sizeof req,
         "{\"endpoint\":\"http://example.com\",\"authority\":\"%s\",\"auth\":{\"tenantId\":\"%s\",\"clientId\":\"%s\","
@@ -675,6 +719,109 @@ static void test_invalid_requests(void)
     char why[96];
     snprintf(why, sizeof why, "%ld requests logged before, %ld after", before, after);
     check(before >= 0 && after == before, "no invalid request reached the emulator", why);
+}
+
+/* Microsoft Graph GDAP: list every page, read one with its ETag, auto-extend, the Global Administrator rule
+ * refused without a request, the removal polled to the end, access assignments, customers, terminate. */
+static void test_gdap(void)
+{
+    char req[16384];
+    fmt(req, sizeof req, "{%s,\"status\":\"active\",\"top\":7}", common);
+    char *env = expect_ok(da_list_gdap_relationships, req, "da_list_gdap_relationships status active, top 7 (every page)");
+    if (env) {
+        report(js_len(js_get(env, "result.relationships")) == fx.gdap_active_count,
+               "da_list_gdap_relationships status active, top 7 (every page)", "not every active relationship", env);
+        da_string_free(env);
+    }
+
+    fmt(req, sizeof req, "{%s,\"id\":\"%s\"}", common, fx.gdap_extendable_id);
+    env = expect_ok(da_get_gdap_relationship, req, "da_get_gdap_relationship returns the ETag");
+    if (env) {
+        char etag[512];
+        report(js_str(js_get(env, "result.etag"), etag, sizeof etag) && strncmp(etag, "W/\"", 3) == 0 &&
+                   js_str_eq(js_get(env, "result.relationship.status"), "active"),
+               "da_get_gdap_relationship returns the ETag", "no W/ ETag or not active", env);
+        da_string_free(env);
+    }
+
+    fmt(req, sizeof req, "{%s,\"id\":\"%s\",\"autoExtendDuration\":\"P180D\"}", common, fx.gdap_extendable_id);
+    env = expect_ok(da_set_gdap_auto_extend, req, "da_set_gdap_auto_extend P180D");
+    if (env) {
+        report(js_str_eq(js_get(env, "result.relationship.autoExtendDuration"), "P180D") &&
+                   js_num(js_get(env, "result.preconditionRetries")) == 0,
+               "da_set_gdap_auto_extend P180D", "autoExtendDuration not P180D", env);
+        da_string_free(env);
+    }
+
+    /* The relationship as read, passed back: P180D with Global Administrator is refused before any request. */
+    fmt(req, sizeof req, "{%s,\"id\":\"%s\"}", common, fx.gdap_global_admin_id);
+    env = expect_ok(da_get_gdap_relationship, req, "read the Global Administrator relationship");
+    if (env) {
+        const char *rel = js_get(env, "result.relationship");
+        const char *end = rel ? js_skip(rel) : NULL;
+        if (rel && end && end > rel) {
+            long before = emulator_request_count();
+            fmt(req, sizeof req, "{%s,\"relationship\":%.*s,\"autoExtendDuration\":\"P180D\"}", common,
+                (int)(end - rel), rel);
+            char *refused = call(da_set_gdap_auto_extend, req, "auto-extend with Global Administrator refused");
+            report(envelope_kind(refused, "invalid_request") &&
+                       js_str_eq(js_get(refused, "error.code"), "globalAdministratorNotExtendable") &&
+                       emulator_request_count() == before,
+                   "auto-extend with Global Administrator refused without a request",
+                   "expected invalid_request, code globalAdministratorNotExtendable, nothing sent", refused);
+            da_string_free(refused);
+        } else {
+            report(false, "read the Global Administrator relationship", "no result.relationship", env);
+        }
+        da_string_free(env);
+    }
+
+    fmt(req, sizeof req, "{%s,\"id\":\"%s\",\"wait\":true}", common, fx.gdap_global_admin_id);
+    env = expect_ok(da_remove_gdap_global_admin_role, req, "da_remove_gdap_global_admin_role wait=true");
+    if (env) {
+        report(js_str_eq(js_get(env, "result.status"), "removed") &&
+                   js_str_eq(js_get(env, "result.operation.status"), "succeeded"),
+               "da_remove_gdap_global_admin_role wait=true", "status is not removed/succeeded", env);
+        da_string_free(env);
+    }
+    fmt(req, sizeof req, "{%s,\"id\":\"%s\",\"autoExtendDuration\":\"P180D\"}", common, fx.gdap_global_admin_id);
+    env = expect_ok(da_set_gdap_auto_extend, req, "auto-extend after the Global Administrator removal");
+    da_string_free(env);
+
+    fmt(req, sizeof req, "{%s,\"id\":\"%s\"}", common, fx.gdap_extendable_id);
+    env = expect_ok(da_list_gdap_access_assignments, req, "da_list_gdap_access_assignments");
+    if (env) {
+        report(js_len(js_get(env, "result.assignments")) >= 0, "da_list_gdap_access_assignments",
+               "no assignments array", env);
+        da_string_free(env);
+    }
+
+    fmt(req, sizeof req, "{%s,\"customerTenantId\":\"%s\",\"includeServiceManagementDetails\":true}", common,
+        fx.gdap_customer_id);
+    env = expect_ok(da_list_gdap_customers, req, "da_list_gdap_customers with serviceManagementDetails");
+    if (env) {
+        report(js_len(js_get(env, "result.customers")) == 1 &&
+                   js_len(js_get(env, "result.customers.0.serviceManagementDetails")) == 4,
+               "da_list_gdap_customers with serviceManagementDetails", "expected one customer with 4 details", env);
+        da_string_free(env);
+    }
+
+    fmt(req, sizeof req, "{%s,\"id\":\"%s\",\"wait\":true}", common, fx.gdap_extendable_id);
+    env = expect_ok(da_terminate_gdap_relationship, req, "da_terminate_gdap_relationship wait=true");
+    if (env) {
+        report(js_str_eq(js_get(env, "result.status"), "succeeded"), "da_terminate_gdap_relationship wait=true",
+               "request status is not succeeded", env);
+        da_string_free(env);
+    }
+    fmt(req, sizeof req, "{%s,\"id\":\"%s\"}", common, fx.gdap_expired_id);
+    env = call(da_terminate_gdap_relationship, req, "terminate an expired relationship -> conflict");
+    report(envelope_kind(env, "conflict") && js_num(js_get(env, "error.status")) == 409 &&
+               js_str_eq(js_get(env, "error.code"), "notAllowed"),
+           "terminate an expired relationship -> conflict (409 notAllowed)", "", env);
+    da_string_free(env);
+    fmt(req, sizeof req, "{%s,\"id\":\"3f2504e0-4f89-11d3-9a0c-0305e82c3301-3f2504e0-4f89-11d3-9a0c-0305e82c3301\"}",
+        common);
+    expect_kind(da_get_gdap_relationship, req, "not_found", "an unknown GDAP relationship -> not_found");
 }
 
 /* Errors the service answers. */
@@ -745,6 +892,11 @@ int main(int argc, char **argv)
     fx.rg_assignments = strtol(arg_required(argc, argv, "rgAssignments"), NULL, 10);
     fx.delete_assignment_id = arg_required(argc, argv, "deleteAssignmentId");
     fx.delete_assignment_name = arg_required(argc, argv, "deleteAssignmentName");
+    fx.gdap_active_count = strtol(arg_required(argc, argv, "gdapActiveCount"), NULL, 10);
+    fx.gdap_extendable_id = arg_required(argc, argv, "gdapExtendableId");
+    fx.gdap_global_admin_id = arg_required(argc, argv, "gdapGlobalAdminId");
+    fx.gdap_expired_id = arg_required(argc, argv, "gdapExpiredId");
+    fx.gdap_customer_id = arg_required(argc, argv, "gdapCustomerId");
 
     char secret[512];
     json_escape(fx.client_secret, secret, sizeof secret);
@@ -762,6 +914,7 @@ int main(int argc, char **argv)
     test_remove_dap();
     test_update_relationship();
     test_lighthouse();
+    test_gdap();
     test_service_errors();
 
     printf("%d passed, %d failed\n", passed, failed);

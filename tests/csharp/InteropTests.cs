@@ -821,7 +821,9 @@ namespace DelegatedAdmin.InteropTests
                 }
             }
 
-            JsonObject plan = Result("da_plan_dap_cleanup", Call("da_plan_dap_cleanup", Request("inactiveDays", 90)));
+            // allowWithoutGdap: these are the DAP rules (the emulator seeds DAP customers without GDAP; the
+            // GDAP rule is tested in tests/cleanup_gdap.rs).
+            JsonObject plan = Result("da_plan_dap_cleanup", Call("da_plan_dap_cleanup", Request("inactiveDays", 90, "allowWithoutGdap", true)));
             if (plan != null)
             {
                 HashSet<string> candidates = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
@@ -834,7 +836,7 @@ namespace DelegatedAdmin.InteropTests
                 Check(summary != null && summary.Num("customers") == fixtures.Num("customerCount"), "the plan's summary counts every customer", Json.Write(summary));
             }
 
-            JsonObject started = Result("da_job_start", Call("da_job_start", Request("operation", "planDapCleanup", "inactiveDays", 90)));
+            JsonObject started = Result("da_job_start", Call("da_job_start", Request("operation", "planDapCleanup", "inactiveDays", 90, "allowWithoutGdap", true)));
             if (started == null)
             {
                 return;
@@ -949,7 +951,7 @@ namespace DelegatedAdmin.InteropTests
             // 1. Plan, as a job: start, poll until it ends, take the result, free.
             List<string> planEvents = new List<string>();
             JsonObject planStarted = Result("da_job_start(planDapCleanup)",
-                Call("da_job_start", Request("operation", "planDapCleanup", "inactiveDays", 90, "planPath", planPath)));
+                Call("da_job_start", Request("operation", "planDapCleanup", "inactiveDays", 90, "planPath", planPath, "allowWithoutGdap", true)));
             if (planStarted == null)
             {
                 return;

@@ -1,4 +1,4 @@
-#Requires -Version 5.1
+﻿#Requires -Version 5.1
 # Pester 5 tests of every public cmdlet as an admin uses them, against the packaged module and the emulator, under
 # Set-StrictMode -Version Latest: parameter sets; pipeline input by property name (the module's own objects,
 # Microsoft Graph's Get-MgContract and Az's Get-AzResourceGroup/Get-AzSubscription shapes); a bad pipeline item
@@ -219,7 +219,7 @@ Describe '-WhatIf sends nothing to any service' {
     ) {
         $plan = $null
         if ($Name -eq 'Invoke-DelegatedAdminDapCleanup') {
-            $plan = New-DelegatedAdminDapCleanupPlan -Include $Fixtures.inactiveDapCustomerIds[-1]
+            $plan = New-DelegatedAdminDapCleanupPlan -Include $Fixtures.inactiveDapCustomerIds[-1] -AllowWithoutGdap
         }
         $before = Get-EmulatorTraffic -Url $Url
         $output = @(& $Action $Fixtures $plan 6>$null)
@@ -294,7 +294,7 @@ Describe 'Per-service access tokens' {
     It 'the cleanup lists with the customers API token and removes with Partner Center''s (partnerCenterAuth)' {
         Connect-DelegatedAdmin -Endpoint $PerService.Url -CustomerAdminAccessToken $CustomerAdminToken -PartnerCenterAccessToken $PartnerCenterToken
         $targets = @($PerService.Fixtures.inactiveDapCustomerIds[1..3])
-        $plan = New-DelegatedAdminDapCleanupPlan -Include $targets
+        $plan = New-DelegatedAdminDapCleanupPlan -Include $targets -AllowWithoutGdap
         $plan.CandidateCount | Should -Be 3
         $report = $plan | Invoke-DelegatedAdminDapCleanup -JournalPath (Join-Path -Path $TestDrive -ChildPath 'per-service.jsonl') -RequestsPerSecond 0 -Force
         $report.Counts.Removed | Should -Be 3
@@ -529,7 +529,7 @@ Describe 'Culture-invariant output' {
 
     It 'the library''s CSV report starts with a UTF-8 byte order mark, and keeps non-ASCII names' {
         $ids = @(Get-InactiveCustomerId -Count 2)
-        $plan = New-DelegatedAdminDapCleanupPlan -Include $ids
+        $plan = New-DelegatedAdminDapCleanupPlan -Include $ids -AllowWithoutGdap
         $csv = Join-Path -Path $TestDrive -ChildPath 'report.csv'
         $null = $plan | Invoke-DelegatedAdminDapCleanup -JournalPath (Join-Path -Path $TestDrive -ChildPath 'csv.jsonl') -ReportCsvPath $csv -RequestsPerSecond 0 -Force
         $bytes = [System.IO.File]::ReadAllBytes($csv)

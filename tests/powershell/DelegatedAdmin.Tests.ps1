@@ -1,4 +1,4 @@
-#Requires -Version 5.1
+﻿#Requires -Version 5.1
 # Pester 5 tests of the DelegatedAdmin module as packaged (dist/DelegatedAdmin/<version>, by
 # scripts/package-module.sh) against the emulator of target/debug, under Set-StrictMode -Version Latest.
 # Run them with tests/powershell/run.sh (which builds and packages first), or Invoke-Tests.ps1.
@@ -590,7 +590,8 @@ Describe 'DAP cleanup: New-DelegatedAdminDapCleanupPlan and Invoke-DelegatedAdmi
         $Work = Join-Path -Path $TestDrive -ChildPath 'cleanup'
         $null = New-Item -ItemType Directory -Path $Work
         $FullPlanPath = Join-Path -Path $Work -ChildPath 'full-plan.json'
-        $FullPlan = New-DelegatedAdminDapCleanupPlan -Path $FullPlanPath
+        # The apply tests below need every inactive DAP customer as a candidate; the GDAP rule has its own test.
+        $FullPlan = New-DelegatedAdminDapCleanupPlan -Path $FullPlanPath -AllowWithoutGdap
         $Ids = @($FullPlan.Candidates | ForEach-Object { $_.CustomerTenantId })
         if ($Ids.Count -lt 27) {
             throw "The cleanup emulator has $($Ids.Count) candidates; the tests need 27."
@@ -603,6 +604,40 @@ Describe 'DAP cleanup: New-DelegatedAdminDapCleanupPlan and Invoke-DelegatedAdmi
             $CleanupEmulator.WaitForExit(5000) | Out-Null
         }
         Connect-Emulator
+    }
+
+    It 'keeps an inactive DAP customer without an active GDAP relationship (no_active_gdap), warns, and lets -AllowWithoutGdap lift the rule' {
+        $with = @($CleanupFixtures.gdap.inactiveDapWithActiveGdap)
+        $without = @($CleanupFixtures.gdap.inactiveDapWithoutActiveGdap)
+        $without.Count | Should -BeGreaterThan 0
+        $with.Count | Should -BeGreaterThan 0
+        $warnings = $null
+        $plan = New-DelegatedAdminDapCleanupPlan -WarningVariable warnings -WarningAction SilentlyContinue
+        $plan.AllowWithoutGdap | Should -BeFalse
+        $plan.Gdap.Required | Should -BeTrue
+        $plan.Gdap.Checked | Should -BeTrue
+        $plan.Gdap.Error | Should -BeNullOrEmpty
+        $candidates = @($plan.Candidates | ForEach-Object { $_.CustomerTenantId })
+        $held = @($plan.Kept | Where-Object { $_.Reason -eq 'no_active_gdap' })
+        $heldIds = @($held | ForEach-Object { $_.CustomerTenantId })
+        $plan.Gdap.Held | Should -Be $held.Count
+        # The fixtures sample the inactive DAP customers; every sampled one without GDAP is held.
+        foreach ($id in $without) {
+            $heldIds | Should -Contain $id
+        }
+        foreach ($id in $with) {
+            $candidates | Should -Contain $id
+        }
+        $held[0].Detail | Should -Match 'no active GDAP relationship'
+        $plan.CandidateCount | Should -Be ($FullPlan.CandidateCount - $held.Count)
+        ($warnings -join "`n") | Should -Match ('{0} inactive DAP customer\(s\) were kept because the partner holds no active GDAP' -f $held.Count)
+        # The plan the other tests use lifted the rule and says so; Graph was not asked.
+        $FullPlan.AllowWithoutGdap | Should -BeTrue
+        $FullPlan.Gdap.Required | Should -BeFalse
+        $FullPlan.Gdap.Checked | Should -BeFalse
+        foreach ($id in $without) {
+            $Ids | Should -Contain $id
+        }
     }
 
     It 'plans every customer: the inactive DAP ones are candidates, every other one is kept with its reason' {
@@ -684,7 +719,7 @@ Describe 'DAP cleanup: New-DelegatedAdminDapCleanupPlan and Invoke-DelegatedAdmi
     It '-Force removes every candidate of the plan and nothing else; the report counts add up; JSON and CSV reports' {
         $group = @($Ids[0..5])
         $planPath = Join-Path -Path $Work -ChildPath 'force-plan.json'
-        $plan = New-DelegatedAdminDapCleanupPlan -Include $group -Path $planPath
+        $plan = New-DelegatedAdminDapCleanupPlan -Include $group -Path $planPath -AllowWithoutGdap
         $plan.CandidateCount | Should -Be 6
         $journal = Join-Path -Path $Work -ChildPath 'force.journal.jsonl'
         $jsonReport = Join-Path -Path $Work -ChildPath 'force-report.json'
@@ -774,7 +809,7 @@ Describe 'DAP cleanup: New-DelegatedAdminDapCleanupPlan and Invoke-DelegatedAdmi
     It 'a stopped run (Ctrl+C) cancels the job cleanly, and the same plan and journal resume it' {
         $group = @($Ids[6..21])
         $planPath = Join-Path -Path $Work -ChildPath 'stop-plan.json'
-        $plan = New-DelegatedAdminDapCleanupPlan -Include $group -Path $planPath
+        $plan = New-DelegatedAdminDapCleanupPlan -Include $group -Path $planPath -AllowWithoutGdap
         $plan.CandidateCount | Should -Be 16
         $journal = Join-Path -Path $Work -ChildPath 'stop.journal.jsonl'
 
@@ -846,7 +881,7 @@ Describe 'DAP cleanup: New-DelegatedAdminDapCleanupPlan and Invoke-DelegatedAdmi
 
     It 'declined customers: the reduced plan keeps the plan id, applies only the confirmed ones, and the whole plan finishes later' {
         $group = @($Ids[22..25])
-        $plan = New-DelegatedAdminDapCleanupPlan -Include $group
+        $plan = New-DelegatedAdminDapCleanupPlan -Include $group -AllowWithoutGdap
         $confirmed = @($group[0], $group[1])
         $json = InModuleScope DelegatedAdmin -Parameters @{ PlanJson = $plan.PlanJson; Confirmed = $confirmed } -ScriptBlock {
             param($PlanJson, $Confirmed)
@@ -888,7 +923,7 @@ Describe 'DAP cleanup: New-DelegatedAdminDapCleanupPlan and Invoke-DelegatedAdmi
 
     It 'writes a customer whose removal fails as a non-terminating error with its category, code and correlation id' {
         $id = $Ids[26]
-        $plan = New-DelegatedAdminDapCleanupPlan -Include $id
+        $plan = New-DelegatedAdminDapCleanupPlan -Include $id -AllowWithoutGdap
         $body = @{ pathPrefix = "/v1/customers/$id"; serverError = 50 } | ConvertTo-Json -Compress
         Invoke-CleanupControl -Path '/_emulator/faults' -Body $body
         Connect-CleanupEmulator -MaxRetries 0
@@ -919,7 +954,7 @@ Describe 'DAP cleanup: New-DelegatedAdminDapCleanupPlan and Invoke-DelegatedAdmi
 
     It 'sends the removals to the Partner Center endpoint when it differs from the Customer Admin one' {
         $secret = ConvertTo-SecureString -String $CleanupFixtures.clientSecret -AsPlainText -Force
-        $plan = New-DelegatedAdminDapCleanupPlan -InactiveDays 90
+        $plan = New-DelegatedAdminDapCleanupPlan -InactiveDays 90 -AllowWithoutGdap
         # Listing works (Customer Admin = the emulator); removals go to a closed port and fail as network errors.
         Connect-DelegatedAdmin -Endpoint $CleanupUrl -PartnerCenterEndpoint 'http://127.0.0.1:1' -TenantId $CleanupFixtures.tenantId -ClientId $CleanupFixtures.clientId -ClientSecret $secret -SkipValidation
         try {

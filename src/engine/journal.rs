@@ -15,13 +15,16 @@
 //! names another plan or format, is refused; records naming another plan are ignored and counted, so they
 //! can never mark a customer of this plan done.
 
-use super::report::{Outcome, OutcomeKind};
+use super::outcome::{Outcome, OutcomeKind, Target};
 use crate::error::{Error, ErrorKind, Result};
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
+use serde::ser::SerializeMap;
+use serde::{Deserialize, Serialize, Serializer};
+use serde_json::Value;
 use std::collections::{HashMap, HashSet};
 use std::fs::{File, OpenOptions, TryLockError};
 use std::io::{BufRead, BufReader, Seek, SeekFrom, Write};
+use std::marker::PhantomData;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use uuid::Uuid;
@@ -31,35 +34,107 @@ pub const JOURNAL_FORMAT: u32 = 2;
 /// Lines between fsyncs; every line is written through to the OS at once regardless.
 const SYNC_EVERY: u32 = 64;
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "camelCase")]
-pub enum Record {
-    #[serde(rename_all = "camelCase")]
+/// One line of a journal. The target's key is written under its [`Target::KEY_FIELD`]
+/// (`customerTenantId` for the DAP cleanup).
+#[derive(Debug, Clone)]
+pub enum Record<T: Target> {
     Header {
         plan_id: Uuid,
         format: u32,
         at: DateTime<Utc>,
     },
-    #[serde(rename_all = "camelCase")]
     Started {
         plan_id: Uuid,
-        customer_tenant_id: String,
+        key: String,
         at: DateTime<Utc>,
     },
-    #[serde(rename_all = "camelCase")]
     Outcome {
         plan_id: Uuid,
-        #[serde(flatten)]
-        outcome: Box<Outcome>,
+        outcome: Box<Outcome<T>>,
     },
 }
 
+/// An outcome line: its type and plan, then the outcome's own fields.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct OutcomeLine<'a, T: Target> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    plan_id: Uuid,
+    #[serde(flatten)]
+    outcome: &'a Outcome<T>,
+}
+
+impl<T: Target> Serialize for Record<T> {
+    fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        match self {
+            Record::Header {
+                plan_id,
+                format,
+                at,
+            } => {
+                let mut m = s.serialize_map(Some(4))?;
+                m.serialize_entry("type", "header")?;
+                m.serialize_entry("planId", plan_id)?;
+                m.serialize_entry("format", format)?;
+                m.serialize_entry("at", at)?;
+                m.end()
+            }
+            Record::Started { plan_id, key, at } => {
+                let mut m = s.serialize_map(Some(4))?;
+                m.serialize_entry("type", "started")?;
+                m.serialize_entry("planId", plan_id)?;
+                m.serialize_entry(T::KEY_FIELD, key)?;
+                m.serialize_entry("at", at)?;
+                m.end()
+            }
+            Record::Outcome { plan_id, outcome } => OutcomeLine {
+                kind: "outcome",
+                plan_id: *plan_id,
+                outcome,
+            }
+            .serialize(s),
+        }
+    }
+}
+
+impl<T: Target> Record<T> {
+    /// Read one line; `None` when it is not a record this journal can use.
+    pub(crate) fn parse(line: &[u8]) -> Option<Record<T>> {
+        let mut value: Value = serde_json::from_slice(line).ok()?;
+        let plan_id = Uuid::parse_str(value.get("planId")?.as_str()?).ok()?;
+        match value.get("type")?.as_str()? {
+            "header" => Some(Record::Header {
+                plan_id,
+                format: u32::try_from(value.get("format")?.as_u64()?).ok()?,
+                at: DateTime::deserialize(value.get("at")?).ok()?,
+            }),
+            "started" => Some(Record::Started {
+                plan_id,
+                key: value.get(T::KEY_FIELD)?.as_str()?.to_string(),
+                at: DateTime::deserialize(value.get("at")?).ok()?,
+            }),
+            "outcome" => {
+                let fields = value.as_object_mut()?;
+                fields.remove("type");
+                fields.remove("planId");
+                let outcome = Outcome::<T>::deserialize(value).ok()?;
+                Some(Record::Outcome {
+                    plan_id,
+                    outcome: Box::new(outcome),
+                })
+            }
+            _ => None,
+        }
+    }
+}
+
 /// What a journal says about earlier runs.
-#[derive(Debug, Default)]
-pub struct JournalState {
-    /// The last outcome per customer.
-    pub outcomes: HashMap<String, Outcome>,
-    /// Customers started but with no outcome after (in flight when the run died).
+#[derive(Debug)]
+pub struct JournalState<T: Target> {
+    /// The last outcome per target.
+    pub outcomes: HashMap<String, Outcome<T>>,
+    /// Targets started but with no outcome after (in flight when the run died).
     pub in_flight: HashSet<String>,
     /// Lines that could not be read (a torn line after a crash), the torn last one included.
     pub unreadable_lines: usize,
@@ -69,23 +144,36 @@ pub struct JournalState {
     pub foreign_records: usize,
 }
 
-impl JournalState {
-    pub fn is_done(&self, customer: &str) -> bool {
+impl<T: Target> Default for JournalState<T> {
+    fn default() -> JournalState<T> {
+        JournalState {
+            outcomes: HashMap::new(),
+            in_flight: HashSet::new(),
+            unreadable_lines: 0,
+            torn_last_line: false,
+            foreign_records: 0,
+        }
+    }
+}
+
+impl<T: Target> JournalState<T> {
+    pub fn is_done(&self, key: &str) -> bool {
         self.outcomes
-            .get(customer)
+            .get(key)
             .is_some_and(|o| o.outcome != OutcomeKind::Failed)
     }
 }
 
 /// An open journal, locked for this run until it is dropped.
 #[derive(Debug)]
-pub struct Journal {
+pub struct Journal<T: Target> {
     path: PathBuf,
     plan_id: Uuid,
     file: Mutex<File>,
     unsynced: Mutex<u32>,
     /// `<journal>.lock`, locked exclusively until the journal is dropped.
     _lock: File,
+    _target: PhantomData<fn() -> T>,
 }
 
 /// The lock file of a journal: `<journal>.lock`, beside the file the journal path resolves to (so that a
@@ -97,11 +185,11 @@ pub fn lock_path(journal: &Path) -> PathBuf {
     resolved.with_file_name(name)
 }
 
-impl Journal {
+impl<T: Target> Journal<T> {
     /// Open (creating it) and lock the journal at `path` for `plan_id`, and read what earlier runs recorded.
     /// Another run holding it is `conflict`; a journal of another plan or format, or without a header, is
     /// refused (`invalid_request`); nothing has been sent in either case.
-    pub fn open(path: &Path, plan_id: Uuid) -> Result<(Journal, JournalState)> {
+    pub fn open(path: &Path, plan_id: Uuid) -> Result<(Journal<T>, JournalState<T>)> {
         let io = |what: &str, e: std::io::Error| {
             Error::invalid(format!("journal {}: cannot {what}: {e}", path.display()))
         };
@@ -156,6 +244,7 @@ impl Journal {
             file: Mutex::new(file),
             unsynced: Mutex::new(0),
             _lock: lock,
+            _target: PhantomData,
         };
         if !header {
             journal.append(&Record::Header {
@@ -186,7 +275,7 @@ impl Journal {
     }
 
     /// Append one record as one line, written through to the OS before returning.
-    pub fn append(&self, record: &Record) -> Result<()> {
+    pub fn append(&self, record: &Record<T>) -> Result<()> {
         let mut line = serde_json::to_vec(record)
             .map_err(|e| Error::internal(format!("journal record: {e}")))?;
         line.push(b'\n');
@@ -201,17 +290,17 @@ impl Journal {
         Ok(())
     }
 
-    /// Record that a removal of `customer` is about to be sent.
-    pub fn started(&self, customer: &str) -> Result<()> {
+    /// Record that the action on `key` is about to be sent.
+    pub fn started(&self, key: &str) -> Result<()> {
         self.append(&Record::Started {
             plan_id: self.plan_id,
-            customer_tenant_id: customer.to_string(),
+            key: key.to_string(),
             at: Utc::now(),
         })
     }
 
-    /// Record how a customer ended.
-    pub fn outcome(&self, outcome: &Outcome) -> Result<()> {
+    /// Record how a target ended.
+    pub fn outcome(&self, outcome: &Outcome<T>) -> Result<()> {
         self.append(&Record::Outcome {
             plan_id: self.plan_id,
             outcome: Box::new(outcome.clone()),
@@ -241,7 +330,11 @@ enum Tail {
 
 /// Read a journal: the state it records, whether it has its header, and how it ends. Lines are read as
 /// bytes, so a line cut inside a UTF-8 character is just an unreadable line.
-fn read(file: &File, plan_id: Uuid) -> std::result::Result<(JournalState, bool, Tail), String> {
+#[allow(clippy::type_complexity)]
+fn read<T: Target>(
+    file: &File,
+    plan_id: Uuid,
+) -> std::result::Result<(JournalState<T>, bool, Tail), String> {
     let mut state = JournalState::default();
     let mut reader = BufReader::new(file);
     let mut line = Vec::new();
@@ -272,7 +365,7 @@ fn read(file: &File, plan_id: Uuid) -> std::result::Result<(JournalState, bool, 
         if line.iter().all(u8::is_ascii_whitespace) {
             continue;
         }
-        let record = serde_json::from_slice::<Record>(&line);
+        let record = Record::<T>::parse(&line).ok_or(());
         let Some((journal_plan, _)) = header else {
             // The first line of a journal is its header.
             let Ok(Record::Header {
@@ -301,12 +394,10 @@ fn read(file: &File, plan_id: Uuid) -> std::result::Result<(JournalState, bool, 
             Ok(Record::Header { plan_id: p, .. }) if p == journal_plan => {}
             Ok(Record::Header { .. }) => state.foreign_records += 1,
             Ok(Record::Started {
-                plan_id: p,
-                customer_tenant_id,
-                ..
+                plan_id: p, key, ..
             }) => {
                 if p == journal_plan {
-                    state.in_flight.insert(customer_tenant_id);
+                    state.in_flight.insert(key);
                 } else {
                     state.foreign_records += 1;
                 }
@@ -316,10 +407,8 @@ fn read(file: &File, plan_id: Uuid) -> std::result::Result<(JournalState, bool, 
                 outcome,
             }) => {
                 if p == journal_plan {
-                    state.in_flight.remove(&outcome.customer_tenant_id);
-                    state
-                        .outcomes
-                        .insert(outcome.customer_tenant_id.clone(), *outcome);
+                    state.in_flight.remove(outcome.key());
+                    state.outcomes.insert(outcome.key().to_string(), *outcome);
                 } else {
                     state.foreign_records += 1;
                 }
@@ -334,12 +423,44 @@ fn read(file: &File, plan_id: Uuid) -> std::result::Result<(JournalState, bool, 
 mod tests {
     use super::*;
 
-    fn outcome(id: &str, kind: OutcomeKind) -> Outcome {
+    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    struct DapTarget {
+        customer_tenant_id: String,
+        #[serde(default)]
+        organization_display_name: Option<String>,
+    }
+
+    impl Target for DapTarget {
+        const KEY_FIELD: &'static str = "customerTenantId";
+        const DONE: &'static str = "removed";
+        const DONE_COUNT: &'static str = "removed";
+        const CSV_COLUMNS: &'static [&'static str] = &["customerTenantId"];
+        fn key(&self) -> &str {
+            &self.customer_tenant_id
+        }
+        fn display_name(&self) -> Option<&str> {
+            None
+        }
+        fn customer_tenant_id(&self) -> Option<&str> {
+            Some(&self.customer_tenant_id)
+        }
+        fn csv_cells(&self) -> Vec<String> {
+            vec![self.customer_tenant_id.clone()]
+        }
+    }
+
+    type Journal = super::Journal<DapTarget>;
+    type Record = super::Record<DapTarget>;
+
+    fn outcome(id: &str, kind: OutcomeKind) -> Outcome<DapTarget> {
         Outcome {
-            customer_tenant_id: id.into(),
-            organization_display_name: None,
+            target: DapTarget {
+                customer_tenant_id: id.into(),
+                organization_display_name: None,
+            },
             outcome: kind,
-            stage: crate::cleanup::report::Stage::Apply,
+            stage: crate::engine::Stage::Apply,
             reason: None,
             reason_code: None,
             error: None,
@@ -362,7 +483,7 @@ mod tests {
             let (j, state) = Journal::open(&path, plan).unwrap();
             assert!(state.outcomes.is_empty());
             j.started("a").unwrap();
-            j.outcome(&outcome("a", OutcomeKind::Removed)).unwrap();
+            j.outcome(&outcome("a", OutcomeKind::Done)).unwrap();
             j.started("b").unwrap();
             j.outcome(&outcome("b", OutcomeKind::Failed)).unwrap();
             j.started("c").unwrap();
@@ -382,7 +503,7 @@ mod tests {
         assert!(state.in_flight.contains("c"));
         assert_eq!(state.unreadable_lines, 1);
         assert!(state.torn_last_line);
-        j.outcome(&outcome("c", OutcomeKind::Removed)).unwrap();
+        j.outcome(&outcome("c", OutcomeKind::Done)).unwrap();
         drop(j);
         let (_, state) = Journal::open(&path, plan).unwrap();
         assert!(
@@ -405,7 +526,7 @@ mod tests {
         // A record of another plan, appended by hand.
         let foreign = Record::Outcome {
             plan_id: Uuid::new_v4(),
-            outcome: Box::new(outcome("x", OutcomeKind::Removed)),
+            outcome: Box::new(outcome("x", OutcomeKind::Done)),
         };
         held.append(&foreign).unwrap();
         drop(held);

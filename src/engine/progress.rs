@@ -13,12 +13,15 @@ const MAX_EVENTS: usize = 10_000;
 #[derive(Debug, Clone, Default, Serialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
 pub struct Progress {
-    /// `listing`, `rechecking`, `removing`, `finished`.
+    /// `listing`, `listingGdap`, `rechecking`, `removing`, `sending`, `waiting`, `finished`.
     pub phase: String,
     pub customers_listed: u64,
+    /// GDAP relationships listed (the `listGdapRelationships` job, and a plan's or apply's GDAP check).
+    pub relationships_listed: u64,
     /// Candidates of the plan being applied.
     pub total: u64,
     pub done: u64,
+    /// Targets acted on (removed for the DAP cleanup and Lighthouse; changed or terminated for GDAP).
     pub removed: u64,
     pub failed: u64,
     pub skipped: u64,
@@ -34,8 +37,12 @@ pub struct Event {
     pub message: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub customer_tenant_id: Option<String>,
+    /// The target's key where it is not a customer (a GDAP relationship id, a Lighthouse assignment id).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub outcome: Option<super::OutcomeKind>,
+    pub target_id: Option<String>,
+    /// The outcome's word: `removed` (or the action's own word), `failed`, `skipped`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub outcome: Option<&'static str>,
 }
 
 #[derive(Debug, Default)]
@@ -86,7 +93,18 @@ impl JobControl {
         &self,
         message: impl Into<String>,
         customer: Option<String>,
-        outcome: Option<super::OutcomeKind>,
+        outcome: Option<&'static str>,
+    ) {
+        self.target_event(message, customer, None, outcome);
+    }
+
+    /// An event about one target that is not (only) a customer.
+    pub(crate) fn target_event(
+        &self,
+        message: impl Into<String>,
+        customer: Option<String>,
+        target: Option<String>,
+        outcome: Option<&'static str>,
     ) {
         let mut events = self.events.lock().unwrap_or_else(|p| p.into_inner());
         if events.len() >= MAX_EVENTS {
@@ -97,6 +115,7 @@ impl JobControl {
             at: Utc::now(),
             message: message.into(),
             customer_tenant_id: customer,
+            target_id: target,
             outcome,
         });
     }
