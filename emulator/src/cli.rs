@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use crate::cloud::Cloud;
-use crate::config::{Config, RateLimit, MAX_GDAP_PAGE_SIZE};
+use crate::config::{Config, RateLimit, ARM_DELETE_BUCKET, MAX_GDAP_PAGE_SIZE};
 
 pub const USAGE: &str = "\
 da-emulator: a loopback emulator of the Microsoft identity platform, Partner Center, the delegated
@@ -33,8 +33,8 @@ Options (defaults in brackets):
   --subscriptions <N>       Lighthouse-delegated subscriptions [3]
   --assignments-per-subscription <N>  registration assignments per subscription, the last at its
                             resource group [4]
-  --arm-delete-bucket <N>   ARM's delete token bucket per subscription and principal, 0 = off
-                            (ARM documents 200) [0]
+  --arm-delete-bucket <N|on|off>  ARM's delete token bucket per subscription and principal: N tokens,
+                            on = 200 (what ARM documents), 0 or off = no bucket [off]
   --arm-delete-refill-per-second <N>  tokens back per second, at least 1 (ARM documents 10) [10]
   --arm-check-delete-permission  refuse (403) deleting an assignment another tenant manages or
                             whose definition lacks the delete role
@@ -224,7 +224,13 @@ pub fn parse_args<I: IntoIterator<Item = String>>(args: I) -> Result<Command, St
             "--assignments-per-subscription" => {
                 config.assignments_per_subscription = number(&flag, v)?
             }
-            "--arm-delete-bucket" => config.arm_delete_bucket = number(&flag, v)?,
+            "--arm-delete-bucket" => {
+                config.arm_delete_bucket = match v {
+                    "on" => ARM_DELETE_BUCKET,
+                    "off" => 0,
+                    n => number(&flag, n)?,
+                }
+            }
             "--arm-delete-refill-per-second" => {
                 let rate: u32 = number(&flag, v)?;
                 if rate == 0 {
@@ -367,6 +373,21 @@ mod tests {
         assert_eq!(limits.arm, Some(RateLimit::per_second(50)));
         assert_eq!(limits.graph, Some(RateLimit::per_second(30)));
 
+        assert_eq!(
+            run(&["--arm-delete-bucket", "on"])
+                .unwrap()
+                .config
+                .arm_delete_bucket,
+            200
+        );
+        assert_eq!(
+            run(&["--arm-delete-bucket=off"])
+                .unwrap()
+                .config
+                .arm_delete_bucket,
+            0
+        );
+
         let defaults = run(&[]).unwrap().config;
         assert_eq!(defaults.assignments_per_subscription, 4);
         assert_eq!(defaults.arm_delete_bucket, 0, "off unless asked for");
@@ -375,12 +396,19 @@ mod tests {
         assert_eq!(defaults.service_rate_limits, ServiceRateLimits::default());
 
         for (args, why) in [
-            (&["--arm-delete-refill-per-second", "0"][..], "never refills"),
+            (
+                &["--arm-delete-refill-per-second", "0"][..],
+                "never refills",
+            ),
             (&["--rate-limit-graph", "fast"], "is not N or N/SECONDS"),
             (&["--rate-limit-arm", "5/0"], "SECONDS at least 1"),
             (&["--rate-limit-arm", "5/x"], "SECONDS at least 1"),
             (&["--arm-check-delete-permission=yes"], "takes no value"),
-            (&["--assignments-per-subscription", "-1"], "not a valid number"),
+            (
+                &["--assignments-per-subscription", "-1"],
+                "not a valid number",
+            ),
+            (&["--arm-delete-bucket", "yes"], "not a valid number"),
         ] {
             let error = run(args).unwrap_err();
             assert!(error.contains(why), "{args:?}: {error}");

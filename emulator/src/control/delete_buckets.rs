@@ -39,7 +39,10 @@ pub enum Take {
     /// No bucket configured.
     Unlimited,
     /// A token taken; whole tokens left in the principal's and in the global bucket.
-    Admitted { remaining: u64, global_remaining: u64 },
+    Admitted {
+        remaining: u64,
+        global_remaining: u64,
+    },
     /// An empty bucket: whole seconds until a token is back in every bucket that was empty, and the whole
     /// tokens in each bucket now.
     Throttled {
@@ -49,11 +52,18 @@ pub enum Take {
     },
 }
 
+/// The buckets touched so far (one per subscription and principal that deleted, one per subscription):
+/// bounded by the subscriptions times the principals.
+#[derive(Default)]
+struct Buckets {
+    principals: HashMap<(Uuid, String), Bucket>,
+    globals: HashMap<Uuid, Bucket>,
+}
+
 pub struct DeleteBuckets {
     capacity: f64,
     rate: f64,
-    /// (subscription, principal) and subscription buckets.
-    state: Mutex<(HashMap<(Uuid, String), Bucket>, HashMap<Uuid, Bucket>)>,
+    state: Mutex<Buckets>,
 }
 
 impl DeleteBuckets {
@@ -62,7 +72,7 @@ impl DeleteBuckets {
         DeleteBuckets {
             capacity: f64::from(capacity),
             rate: f64::from(refill_per_second.max(1)),
-            state: Mutex::new((HashMap::new(), HashMap::new())),
+            state: Mutex::new(Buckets::default()),
         }
     }
 
@@ -77,7 +87,10 @@ impl DeleteBuckets {
         let factor = f64::from(GLOBAL_FACTOR);
         let (capacity, rate) = (self.capacity, self.rate);
         let mut guard = lock(&self.state);
-        let (principals, globals) = &mut *guard;
+        let Buckets {
+            principals,
+            globals,
+        } = &mut *guard;
         let full = |capacity| Bucket {
             tokens: capacity,
             at: now,
@@ -145,17 +158,32 @@ mod tests {
             matches!(take(400), Take::Throttled { remaining: 0, .. }),
             "0.8 tokens"
         );
-        assert!(matches!(take(500), Take::Admitted { remaining: 0, .. }), "one back after 0.5 s");
-        assert!(matches!(take(10_000), Take::Admitted { remaining: 2, .. }), "full again, not more");
+        assert!(
+            matches!(take(500), Take::Admitted { remaining: 0, .. }),
+            "one back after 0.5 s"
+        );
+        assert!(
+            matches!(take(10_000), Take::Admitted { remaining: 2, .. }),
+            "full again, not more"
+        );
     }
 
     #[test]
     fn buckets_are_per_subscription_and_principal_under_a_global_one() {
         let buckets = DeleteBuckets::new(1, 1);
         let t0 = Instant::now();
-        assert!(matches!(buckets.take_at(sub(1), "app", t0), Take::Admitted { .. }));
-        assert!(matches!(buckets.take_at(sub(1), "app", t0), Take::Throttled { .. }));
-        assert!(matches!(buckets.take_at(sub(2), "app", t0), Take::Admitted { .. }));
+        assert!(matches!(
+            buckets.take_at(sub(1), "app", t0),
+            Take::Admitted { .. }
+        ));
+        assert!(matches!(
+            buckets.take_at(sub(1), "app", t0),
+            Take::Throttled { .. }
+        ));
+        assert!(matches!(
+            buckets.take_at(sub(2), "app", t0),
+            Take::Admitted { .. }
+        ));
         // Fifteen principals share the subscription's global bucket of 15; the sixteenth waits for it.
         for p in 1..GLOBAL_FACTOR {
             let taken = buckets.take_at(sub(1), &format!("principal {p}"), t0);
@@ -169,6 +197,9 @@ mod tests {
                 global_remaining: 0
             }
         );
-        assert_eq!(DeleteBuckets::new(0, 10).take_at(sub(1), "app", t0), Take::Unlimited);
+        assert_eq!(
+            DeleteBuckets::new(0, 10).take_at(sub(1), "app", t0),
+            Take::Unlimited
+        );
     }
 }

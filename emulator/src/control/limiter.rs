@@ -97,7 +97,11 @@ mod tests {
         let at = Duration::from_millis;
         assert_eq!(limiter.admit_at(at(0)), Ok(()));
         assert_eq!(limiter.admit_at(at(10_000)), Ok(()));
-        assert_eq!(limiter.admit_at(at(10_500)), Err(50), "50 s to the minute's end");
+        assert_eq!(
+            limiter.admit_at(at(10_500)),
+            Err(50),
+            "50 s to the minute's end"
+        );
         assert_eq!(limiter.admit_at(at(59_999)), Err(1), "at least 1");
         assert_eq!(limiter.admit_at(at(60_000)), Ok(()), "a new window");
         let off = RateLimiter::new(0);

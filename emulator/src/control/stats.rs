@@ -14,7 +14,9 @@ pub struct Stats {
     service_requests: AtomicU64,
     throttled: AtomicU64,
     throttled_by_service: [AtomicU64; Service::ALL.len()],
+    arm_delete_requests: AtomicU64,
     arm_delete_throttled: AtomicU64,
+    lighthouse_deletes: AtomicU64,
     injected_failures: AtomicU64,
     token_requests: AtomicU64,
     authorize_requests: AtomicU64,
@@ -35,6 +37,14 @@ impl Stats {
     pub fn throttled(&self, service: Service) {
         bump(&self.throttled);
         bump(&self.throttled_by_service[service.index()]);
+    }
+    /// A DELETE of a registration assignment that got past the gate (throttled by the delete bucket or not).
+    pub fn arm_delete_request(&self) {
+        bump(&self.arm_delete_requests);
+    }
+    /// A registration assignment's delete started (202): the assignment goes once its operation completes.
+    pub fn lighthouse_delete(&self) {
+        bump(&self.lighthouse_deletes);
     }
     /// A 429 of ARM's delete bucket (also counted by [`Stats::throttled`]).
     pub fn arm_delete_throttled(&self) {
@@ -80,7 +90,9 @@ impl Stats {
             "serviceRequests": self.service_requests.load(Ordering::Relaxed),
             "throttled": self.throttled.load(Ordering::Relaxed),
             "throttledByService": by_service,
+            "armDeleteRequests": self.arm_delete_requests.load(Ordering::Relaxed),
             "armDeleteThrottled": self.arm_delete_throttled.load(Ordering::Relaxed),
+            "lighthouseDeletes": self.lighthouse_deletes.load(Ordering::Relaxed),
             "injectedFailures": self.injected_failures.load(Ordering::Relaxed),
             "tokenRequests": self.token_requests.load(Ordering::Relaxed),
             "authorizeRequests": self.authorize_requests.load(Ordering::Relaxed),

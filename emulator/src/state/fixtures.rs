@@ -10,7 +10,15 @@ use super::{lighthouse, lock, read, AppState};
 use crate::services::managed_identity::{API_VERSION, LEGACY_API_VERSION};
 use crate::timefmt::{format_ticks, now_ticks, TICKS_PER_DAY};
 
+pub use super::lighthouse::fixtures::Detail;
+
+/// Every fixture, with each Lighthouse assignment.
 pub fn fixtures(app: &AppState) -> Value {
+    fixtures_with(app, Detail::Full)
+}
+
+/// The fixtures, with the Lighthouse assignments in `detail`.
+pub fn fixtures_with(app: &AppState, detail: Detail) -> Value {
     let relationships: Vec<Value> = read(&app.relationships)
         .all()
         .iter()
@@ -24,8 +32,8 @@ pub fn fixtures(app: &AppState) -> Value {
         })
         .collect();
     let arm = lock(&app.arm);
-    let subscriptions = lighthouse::fixtures::subscriptions(&arm);
-    let lighthouse = lighthouse::fixtures::totals(&arm, app.config.assignments_per_subscription);
+    let subscriptions = lighthouse::fixtures::subscriptions(&arm, detail);
+    let lighthouse = lighthouse::fixtures::lighthouse(&arm, &app.config, detail);
     drop(arm);
     let c = &app.config;
     let tenant = &c.partner_tenant_id;

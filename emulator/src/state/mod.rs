@@ -19,8 +19,8 @@ use serde_json::Value;
 use uuid::Uuid;
 
 use crate::config::Config;
-use crate::control::faults::{FaultState, Faults};
 use crate::control::delete_buckets::DeleteBuckets;
+use crate::control::faults::{FaultState, Faults};
 use crate::control::limiter::{RateLimiter, ServiceLimiters};
 use crate::control::reqlog::RequestLog;
 use crate::control::stats::Stats;

@@ -182,6 +182,7 @@ fn delete(
     query: Option<&str>,
     headers: &HeaderMap,
 ) -> Result<Response, ApiError> {
+    app.stats.arm_delete_request();
     check_api_version(&Params::parse(query))?;
     let mut store = lock(&app.arm);
     let scope = resolve(&store, sub, rg)?;
@@ -248,7 +249,11 @@ fn delete_assignment(
         return Ok(StatusCode::NO_CONTENT.into_response());
     };
     let check = app.config.arm_check_delete_permission;
-    match store.delete(scope, &id, now_ticks(), check) {
+    let outcome = store.delete(scope, &id, now_ticks(), check);
+    if let DeleteOutcome::Accepted(_) = outcome {
+        app.stats.lighthouse_delete();
+    }
+    match outcome {
         DeleteOutcome::NotFound => Ok(StatusCode::NO_CONTENT.into_response()),
         DeleteOutcome::InProgress(op) => Err(ApiError::new(
             StatusCode::CONFLICT,

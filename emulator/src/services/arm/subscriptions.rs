@@ -60,13 +60,7 @@ pub async fn list(
     };
     let store = lock(&app.arm);
     // A subscription whose every delegation to the partner was removed is no longer the partner's to see.
-    let partners = store.partner_subscriptions();
-    let visible: Vec<_> = store
-        .subscriptions()
-        .iter()
-        .filter(|s| partners.contains(&s.id))
-        .collect();
-    let managers = store.managers_by_subscription();
+    let visible: Vec<_> = store.partner_subscriptions().collect();
     let page_size = match app.config.arm_page_size {
         0 => usize::MAX,
         n => n,
@@ -76,10 +70,9 @@ pub async fn list(
         .skip(skip)
         .take(page_size)
         .map(|s| {
-            let managed_by: Vec<Value> = managers
-                .get(&s.id)
+            let managed_by: Vec<Value> = store
+                .managers_of(&s.id)
                 .into_iter()
-                .flatten()
                 .map(|t| json!({ "tenantId": t.id }))
                 .collect();
             json!({

@@ -1,5 +1,7 @@
 //! The Lighthouse part of `GET /_emulator/fixtures`, as it is now: every subscription with its assignments
-//! (who manages each, whether it holds a standing Owner, its eligible authorizations), and the totals.
+//! (who manages each, whether it holds a standing Owner, its eligible authorizations), the totals, the
+//! assignment ids by kind (so that tests pick what they need instead of guessing), and ARM's limits as
+//! configured.
 
 use std::collections::{BTreeMap, HashSet};
 
@@ -7,6 +9,8 @@ use serde_json::{json, Value};
 
 use super::model::{Assignment, Role};
 use super::ArmStore;
+use crate::config::Config;
+use crate::control::delete_buckets::GLOBAL_FACTOR;
 
 fn role_ids(roles: impl Iterator<Item = Role>) -> Vec<&'static str> {
     roles.map(Role::id).collect()
@@ -30,36 +34,49 @@ fn assignment(a: &Assignment) -> Value {
     })
 }
 
+/// How much of the Lighthouse world the fixtures describe.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Detail {
+    /// Every assignment of every subscription, and the assignment ids by kind.
+    Full,
+    /// Subscriptions and totals only (`?lighthouse=summary`): a few hundred bytes per subscription however
+    /// many assignments there are, for worlds of tens of thousands of assignments.
+    Summary,
+}
+
 /// `subscriptions`: each seeded subscription with the assignments it holds now (deleted ones are gone).
-pub fn subscriptions(store: &ArmStore) -> Vec<Value> {
-    let by_subscription = store.by_subscription();
+pub fn subscriptions(store: &ArmStore, detail: Detail) -> Vec<Value> {
     store
         .subscriptions()
         .iter()
         .map(|s| {
-            let assignments: Vec<Value> = by_subscription
-                .get(&s.id)
-                .into_iter()
-                .flatten()
-                .map(|a| assignment(a))
-                .collect();
-            json!({
+            let held = store.of_subscription(&s.id);
+            let mut json = json!({
                 "subscriptionId": s.id,
                 "tenantId": s.tenant_id,
                 "displayName": s.display_name,
                 "resourceGroups": s.resource_groups,
-                "assignments": assignments,
-            })
+                "assignmentCount": held.len(),
+            });
+            if detail == Detail::Full {
+                json["assignments"] = held.iter().map(assignment).collect();
+            }
+            json
         })
         .collect()
 }
 
-/// `lighthouse`: the totals over every assignment there is now.
-pub fn totals(store: &ArmStore, assignments_per_subscription: usize) -> Value {
-    let all = store.all();
+/// `lighthouse`: the totals over every assignment there is now, the ids by kind (full detail only) and
+/// ARM's limits.
+pub fn lighthouse(store: &ArmStore, config: &Config, detail: Detail) -> Value {
+    let all: Vec<&Assignment> = store.all().collect();
+    let partner = |a: &Assignment| store.is_partners(&a.definition);
+    let ids = |keep: &dyn Fn(&Assignment) -> bool| -> Vec<String> {
+        all.iter().filter(|a| keep(a)).map(|a| a.id()).collect()
+    };
     let count = |keep: &dyn Fn(&Assignment) -> bool| all.iter().filter(|a| keep(a)).count();
     let mut per_tenant: BTreeMap<&str, usize> = BTreeMap::new();
-    for a in all {
+    for a in &all {
         *per_tenant.entry(&a.definition.managed_by.id).or_default() += 1;
     }
     let managing_tenants: Vec<Value> = store
@@ -73,21 +90,44 @@ pub fn totals(store: &ArmStore, assignments_per_subscription: usize) -> Value {
             })
         })
         .collect();
-    let partner = |a: &Assignment| store.is_partners(&a.definition);
     let customers: HashSet<_> = all.iter().map(|a| a.definition.managee_tenant_id).collect();
-    json!({
+    let standing_owner = |a: &Assignment| a.definition.holds_standing(Role::Owner);
+    let eligible = |a: &Assignment| !a.definition.eligible.is_empty();
+    let removable = |a: &Assignment| a.definition.removable_by_managing_tenant();
+    let bucket = config.arm_delete_bucket;
+    let refill = config.arm_delete_refill_per_second;
+    let mut json = json!({
         "subscriptionCount": store.subscriptions().len(),
-        "visibleSubscriptionCount": store.partner_subscriptions().len(),
-        "assignmentsPerSubscription": assignments_per_subscription,
+        "visibleSubscriptionCount": store.partner_subscriptions().count(),
+        "assignmentsPerSubscription": config.assignments_per_subscription,
         "assignmentCount": all.len(),
         "partnerAssignments": count(&partner),
         "otherTenantAssignments": count(&|a| !partner(a)),
-        "standingOwner": count(&|a| a.definition.holds_standing(Role::Owner)),
-        "partnerStandingOwner": count(&|a| partner(a) && a.definition.holds_standing(Role::Owner)),
-        "withEligibleAuthorizations": count(&|a| !a.definition.eligible.is_empty()),
-        "partnerWithoutDeleteRole": count(&|a| partner(a) && !a.definition.removable_by_managing_tenant()),
-        "partnerRemovable": count(&|a| partner(a) && a.definition.removable_by_managing_tenant()),
+        "standingOwner": count(&standing_owner),
+        "partnerStandingOwner": count(&|a| partner(a) && standing_owner(a)),
+        "withEligibleAuthorizations": count(&eligible),
+        "partnerWithoutDeleteRole": count(&|a| partner(a) && !removable(a)),
+        "partnerRemovable": count(&|a| partner(a) && removable(a)),
         "customersWithDelegations": customers.len(),
         "managingTenants": managing_tenants,
-    })
+        "deleteBucket": {
+            "enabled": bucket > 0,
+            "capacity": bucket,
+            "refillPerSecond": refill,
+            "globalCapacity": bucket * GLOBAL_FACTOR,
+            "globalRefillPerSecond": refill * GLOBAL_FACTOR,
+        },
+        "checkDeletePermission": config.arm_check_delete_permission,
+    });
+    if detail == Detail::Full {
+        json["assignmentIds"] = json!({
+            "otherManagingTenant": ids(&|a| !partner(a)),
+            "standingOwner": ids(&standing_owner),
+            "partnerStandingOwner": ids(&|a| partner(a) && standing_owner(a)),
+            "eligible": ids(&eligible),
+            "partnerWithoutDeleteRole": ids(&|a| partner(a) && !removable(a)),
+            "partnerRemovable": ids(&|a| partner(a) && removable(a)),
+        });
+    }
+    json
 }

@@ -5,7 +5,7 @@ pub mod fixtures;
 pub mod model;
 pub mod seed;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use uuid::Uuid;
@@ -54,9 +54,11 @@ pub struct SeededLighthouse {
 
 pub struct ArmStore {
     subscriptions: Vec<Subscription>,
-    /// Subscription id -> index in `subscriptions`.
+    /// Subscription id -> index in `subscriptions` (and in `assignments`).
     index: HashMap<Uuid, usize>,
-    assignments: Vec<Assignment>,
+    /// Per subscription (in the order of `subscriptions`), its assignments at every scope in seeding order:
+    /// a listing, a delete or a completed poll touches one subscription's, never every assignment.
+    assignments: Vec<Vec<Assignment>>,
     managing_tenants: Vec<Arc<ManagingTenant>>,
     operations: HashMap<Uuid, Operation>,
     lro_polls: u32,
@@ -64,16 +66,22 @@ pub struct ArmStore {
 
 impl ArmStore {
     pub fn new(seeded: SeededLighthouse, lro_polls: u32) -> Self {
-        let index = seeded
+        let index: HashMap<Uuid, usize> = seeded
             .subscriptions
             .iter()
             .enumerate()
             .map(|(i, s)| (s.id, i))
             .collect();
+        let mut assignments: Vec<Vec<Assignment>> = vec![Vec::new(); seeded.subscriptions.len()];
+        for a in seeded.assignments {
+            if let Some(&i) = index.get(&a.scope.subscription) {
+                assignments[i].push(a);
+            }
+        }
         ArmStore {
             subscriptions: seeded.subscriptions,
             index,
-            assignments: seeded.assignments,
+            assignments,
             managing_tenants: seeded.managing_tenants,
             operations: HashMap::new(),
             lro_polls,
@@ -100,64 +108,50 @@ impl ArmStore {
             .is_some_and(|p| p.id == definition.managed_by.id)
     }
 
-    /// The subscriptions in which the partner still holds a delegation (the ones it can see).
-    pub fn partner_subscriptions(&self) -> HashSet<Uuid> {
-        self.assignments
+    /// The assignments of one subscription now (at its scope and its resource groups'), in seeding order.
+    pub fn of_subscription(&self, id: &Uuid) -> &[Assignment] {
+        self.index
+            .get(id)
+            .map(|i| self.assignments[*i].as_slice())
+            .unwrap_or_default()
+    }
+
+    /// Whether the partner still holds a delegation in the subscription (so that it can see it).
+    pub fn visible_to_partner(&self, id: &Uuid) -> bool {
+        self.of_subscription(id)
             .iter()
-            .filter(|a| self.is_partners(&a.definition))
-            .map(|a| a.scope.subscription)
-            .collect()
+            .any(|a| self.is_partners(&a.definition))
     }
 
-    /// Per subscription, the tenants managing something in it now, in the order of `managing_tenants`.
-    pub fn managers_by_subscription(&self) -> HashMap<Uuid, Vec<&ManagingTenant>> {
-        let mut seen: HashMap<Uuid, Vec<bool>> = HashMap::new();
-        for a in &self.assignments {
-            let flags = seen
-                .entry(a.scope.subscription)
-                .or_insert_with(|| vec![false; self.managing_tenants.len()]);
-            if let Some(i) = self
-                .managing_tenants
-                .iter()
-                .position(|t| **t == *a.definition.managed_by)
-            {
-                flags[i] = true;
-            }
-        }
-        seen.into_iter()
-            .map(|(s, flags)| {
-                let tenants = self
-                    .managing_tenants
-                    .iter()
-                    .zip(flags)
-                    .filter(|(_, on)| *on)
-                    .map(|(t, _)| &**t)
-                    .collect();
-                (s, tenants)
-            })
-            .collect()
+    /// The subscriptions the partner can see, in seeding order.
+    pub fn partner_subscriptions(&self) -> impl Iterator<Item = &Subscription> + '_ {
+        self.subscriptions
+            .iter()
+            .filter(|s| self.visible_to_partner(&s.id))
     }
 
-    /// Every assignment (at subscription and resource group scope) by subscription, in seeding order.
-    pub fn by_subscription(&self) -> HashMap<Uuid, Vec<&Assignment>> {
-        let mut map: HashMap<Uuid, Vec<&Assignment>> = HashMap::new();
-        for a in &self.assignments {
-            map.entry(a.scope.subscription).or_default().push(a);
-        }
-        map
+    /// The tenants managing something in the subscription now, in the order of `managing_tenants`.
+    pub fn managers_of(&self, id: &Uuid) -> Vec<&ManagingTenant> {
+        let here = self.of_subscription(id);
+        self.managing_tenants
+            .iter()
+            .filter(|t| here.iter().any(|a| a.definition.managed_by.id == t.id))
+            .map(|t| &**t)
+            .collect()
     }
 
     /// The assignments created exactly at `scope` (a subscription listing does not include its
     /// resource groups' assignments).
     pub fn in_scope<'a>(&'a self, scope: &Scope) -> impl Iterator<Item = &'a Assignment> + use<'a> {
         let scope = scope.clone();
-        self.assignments
+        self.of_subscription(&scope.subscription)
             .iter()
             .filter(move |a| a.scope.matches(&scope))
     }
 
-    pub fn all(&self) -> &[Assignment] {
-        &self.assignments
+    /// Every assignment there is now, subscription by subscription.
+    pub fn all(&self) -> impl Iterator<Item = &Assignment> + '_ {
+        self.assignments.iter().flatten()
     }
 
     pub fn find(&self, scope: &Scope, name: &Uuid) -> Option<&Assignment> {
@@ -173,20 +167,22 @@ impl ArmStore {
         now: Ticks,
         check_permission: bool,
     ) -> DeleteOutcome {
-        let Some(index) = self
-            .assignments
+        let Some(&at) = self.index.get(&scope.subscription) else {
+            return DeleteOutcome::NotFound;
+        };
+        let Some(index) = self.assignments[at]
             .iter()
             .position(|a| a.name == *name && a.scope.matches(scope))
         else {
             return DeleteOutcome::NotFound;
         };
-        let definition = &self.assignments[index].definition;
+        let definition = &self.assignments[at][index].definition;
         if check_permission
             && !(self.is_partners(definition) && definition.removable_by_managing_tenant())
         {
             return DeleteOutcome::Forbidden;
         }
-        let assignment = &mut self.assignments[index];
+        let assignment = &mut self.assignments[at][index];
         if let AssignmentState::Deleting { operation } = assignment.state {
             // ARM refuses a second operation on a resource while one runs.
             return DeleteOutcome::InProgress(operation);
@@ -249,7 +245,9 @@ impl ArmStore {
         }
         op.ended = Some(now);
         let done = op.clone();
-        self.assignments.retain(|a| a.name != done.assignment);
+        if let Some(&at) = self.index.get(&done.subscription) {
+            self.assignments[at].retain(|a| a.name != done.assignment);
+        }
         PollOutcome::Done(done)
     }
 }

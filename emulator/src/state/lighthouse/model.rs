@@ -223,8 +223,11 @@ impl Assignment {
         });
         if expand {
             let d = &self.definition;
-            let authorizations: Vec<Value> =
-                d.authorizations.iter().map(Authorization::to_json).collect();
+            let authorizations: Vec<Value> = d
+                .authorizations
+                .iter()
+                .map(Authorization::to_json)
+                .collect();
             let eligible: Vec<Value> = d
                 .eligible
                 .iter()

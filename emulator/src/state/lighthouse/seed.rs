@@ -104,7 +104,7 @@ impl Traits {
     fn adjust(mut self, n: usize, slot: usize, at_resource_group: bool) -> Traits {
         if n == 1 {
             return Traits {
-                contributor: slot % 2 == 0,
+                contributor: slot.is_multiple_of(2),
                 delete_role: true,
                 ..Traits::default()
             };
