@@ -477,21 +477,41 @@ fn lighthouse_assignments_of_many_subscriptions_are_planned_by_managing_tenant_a
     let emu = lighthouse_emulator();
     let fx = emu.fixtures();
     let partner = fx["tenantId"].as_str().unwrap().to_string();
-    // What the library's own listing sees at each subscription's scope.
-    let mut expected = HashSet::new();
+    // What the library's own listing sees at each subscription's scope: the partner's delegations and
+    // another managing tenant's (the emulator seeds both), told apart by the fixtures.
+    let managed_by: HashMap<String, String> = fx["subscriptions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|s| s["assignments"].as_array().unwrap())
+        .map(|a| {
+            let id = a["id"].as_str().unwrap().to_string();
+            (id, a["managedByTenantId"].as_str().unwrap().to_string())
+        })
+        .collect();
+    let mut listed = HashSet::new();
     for s in fx["subscriptions"].as_array().unwrap() {
-        let listed = ok(
+        let page = ok(
             da_list_lighthouse_assignments,
             &request(
                 &emu,
                 json!({ "scope": format!("/subscriptions/{}", s["subscriptionId"].as_str().unwrap()) }),
             ),
         );
-        for a in listed["assignments"].as_array().unwrap() {
-            expected.insert(a["id"].as_str().unwrap().to_string());
+        for a in page["assignments"].as_array().unwrap() {
+            listed.insert(a["id"].as_str().unwrap().to_string());
         }
     }
+    let expected: HashSet<String> = listed
+        .iter()
+        .filter(|id| managed_by[*id] == partner)
+        .cloned()
+        .collect();
     assert!(expected.len() >= 6, "{expected:?}");
+    assert!(
+        expected.len() < listed.len(),
+        "another tenant's too: {listed:?}"
+    );
 
     let e = err(
         da_plan,
@@ -516,7 +536,7 @@ fn lighthouse_assignments_of_many_subscriptions_are_planned_by_managing_tenant_a
     assert_eq!(
         keys(&other["kept"], "assignmentId", |e| e["reason"]
             == "other_managing_tenant"),
-        expected
+        listed
     );
 
     let dir = temp_dir("lighthouse-actions");
@@ -570,9 +590,17 @@ fn lighthouse_assignments_of_many_subscriptions_are_planned_by_managing_tenant_a
     let deletes = writes(&emu, "/subscriptions/");
     assert_eq!(deletes.len(), expected.len(), "{deletes:?}");
     let again = ok(da_apply, &request(&emu, json!({ "planPath": plan_path })));
+    let mut kept = HashSet::new();
     for o in again["outcomes"].as_array().unwrap() {
-        assert_eq!(o["reasonCode"], "already_done", "{o}");
+        if o["stage"] == "plan" {
+            // Kept by the plan: another tenant's delegation, never touched.
+            assert_eq!(o["reasonCode"], "other_managing_tenant", "{o}");
+            kept.insert(o["assignmentId"].as_str().unwrap().to_string());
+        } else {
+            assert_eq!(o["reasonCode"], "already_done", "{o}");
+        }
     }
+    assert_eq!(kept, &listed - &expected);
     assert_eq!(writes(&emu, "/subscriptions/").len(), expected.len());
     let e = err(
         da_apply,
