@@ -685,3 +685,89 @@ fn the_dap_cleanup_is_the_remove_dap_action_of_the_same_functions() {
     assert_eq!(planned["action"], "gdapLifecycle");
     ok(da_job_free, &json!({ "jobId": id }));
 }
+
+#[test]
+fn a_lighthouse_removal_cancelled_midway_resumes_with_its_journal_and_removes_each_once() {
+    let emu = lighthouse_emulator();
+    let partner = emu.fixtures()["tenantId"].clone();
+    let plan = ok(
+        da_plan,
+        &request(
+            &emu,
+            json!({ "action": "removeLighthouseAssignment", "managedByTenantIds": [partner] }),
+        ),
+    );
+    let n = plan["candidates"].as_array().unwrap().len();
+    assert!(n >= 6, "{n}");
+    let dir = temp_dir("lighthouse-resume");
+    let journal = dir.join("journal.jsonl");
+    // A bucket of one token refilled at 5 a second: slow enough to cancel in the middle.
+    let slow = json!({ "plan": plan, "journalPath": journal, "deleteBucket": 1, "deleteRefillPerSecond": 5, "concurrency": 2 });
+    let mut start = request(&emu, slow.clone());
+    merge(&mut start, json!({ "operation": "apply" }));
+    let job = ok(da_job_start, &start)["jobId"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while poll(&job)["progress"]["removed"].as_u64().unwrap_or(0) < 2 {
+        assert!(std::time::Instant::now() < deadline, "no progress");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    ok(da_job_cancel, &json!({ "jobId": job }));
+    let first = ok(da_job_result, &json!({ "jobId": job, "waitSeconds": 30 }));
+    ok(da_job_free, &json!({ "jobId": job }));
+    assert_eq!(first["stoppedEarly"], true);
+    let removed_first = first["counts"]["removed"].as_u64().unwrap() as usize;
+    assert!(
+        removed_first >= 2 && removed_first < n,
+        "{}",
+        first["counts"]
+    );
+
+    // Kill right after a delete was sent: forge a "started" line without its outcome for one removed above.
+    let gone = first["outcomes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["outcome"] == "removed")
+        .unwrap()["assignmentId"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let text = std::fs::read_to_string(&journal).unwrap();
+    let mut forged: String = text
+        .lines()
+        .filter(|l| !(l.contains("\"type\":\"outcome\"") && l.contains(&gone)))
+        .collect::<Vec<_>>()
+        .join("\n");
+    forged.push('\n');
+    std::fs::write(&journal, forged).unwrap();
+
+    let resumed = ok(
+        da_apply,
+        &request(&emu, json!({ "plan": plan, "journalPath": journal })),
+    );
+    counts_add_up(&resumed, "removed");
+    assert_eq!(
+        resumed["counts"]["removed"].as_u64().unwrap() as usize,
+        n,
+        "{}",
+        resumed["outcomes"]
+    );
+    let by = outcomes_by(&resumed, "assignmentId");
+    assert_eq!(
+        by[&gone]["reasonCode"], "removed_by_interrupted_run",
+        "{}",
+        by[&gone]
+    );
+    let mut per: HashMap<String, usize> = HashMap::new();
+    for w in writes(&emu, "/subscriptions/") {
+        *per.entry(w.path.to_ascii_lowercase()).or_default() += 1;
+    }
+    assert_eq!(per.len(), n, "{per:?}");
+    assert!(
+        per.values().all(|&c| c == 1),
+        "each assignment deleted once: {per:?}"
+    );
+}

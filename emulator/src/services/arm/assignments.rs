@@ -144,10 +144,10 @@ fn get_one(
     let mut store = lock(&app.arm);
     let scope = resolve(&store, sub, rg)?;
     let id = Uuid::parse_str(name).map_err(|_| assignment_not_found(name))?;
-    // A delete answered without a monitor URL is "polled" by reading the assignment until it is gone.
-    if app.faults.standing(|f| f.lro_no_headers) {
-        store.poll_by_reading(&scope, &id, app.faults.lro_never_completes(), now_ticks());
-    }
+    // A delete runs on in ARM whoever watches it: reading the assignment counts as one poll of its delete
+    // (how a delete answered without a monitor URL is followed, and how a client that lost the monitor URL,
+    // a cancelled or killed run, sees it end).
+    store.poll_by_reading(&scope, &id, app.faults.lro_never_completes(), now_ticks());
     let assignment = store
         .find(&scope, &id)
         .ok_or_else(|| assignment_not_found(name))?;
