@@ -7,7 +7,7 @@
 //!   cargo build --release --workspace
 //!   cargo run --release --example engine_benchmark
 //!
-//! Options: --relationships N --subscriptions N (3 assignments each at subscription scope) --latency-ms N
+//! Options: --relationships N --subscriptions N --assignments-per-subscription N --arm-page-size N --latency-ms N
 //! --rate-limit N (GDAP: requests per one-second window over all services, default 100)
 //! --lighthouse-rate-limit N (default 0: ARM's delete bucket is the limit) --concurrency N --skip-sequential
 //! --only gdap|lighthouse
@@ -105,11 +105,14 @@ fn gdap(args: &[String]) {
         &with(base(&emu), json!({ "action": "gdapLifecycle" })),
     );
     let planned = t.elapsed().as_secs_f64();
+    // Paced at the limit the service documents (here the emulator's), as the DAP cleanup is: a 429 would
+    // pause every worker for its Retry-After.
+    let pace = if rate == 0 { json!(0) } else { json!(rate) };
     let report = call(
         da_apply,
         &with(
             base(&emu),
-            json!({ "plan": plan, "concurrency": concurrency, "summaryOnly": true }),
+            json!({ "plan": plan, "concurrency": concurrency, "requestsPerSecond": pace, "summaryOnly": true }),
         ),
     );
     let secs = t.elapsed().as_secs_f64();
@@ -145,7 +148,11 @@ fn gdap(args: &[String]) {
 }
 
 fn lighthouse(args: &[String]) {
-    let subscriptions = arg(args, "--subscriptions", 667);
+    let subscriptions = arg(args, "--subscriptions", 600);
+    // 5 per subscription, one at a resource group; about 85% the partner's (the rest another managing
+    // tenant's, kept by the plan): about 2,000 to remove.
+    let per_subscription = arg(args, "--assignments-per-subscription", 5);
+    let page = arg(args, "--arm-page-size", 100);
     let latency_ms = arg(args, "--latency-ms", 50);
     // ARM's binding limit on this job is the delete bucket, which the engine keeps; no window limit by default.
     let rate = arg(args, "--lighthouse-rate-limit", 0);
@@ -155,6 +162,13 @@ fn lighthouse(args: &[String]) {
         "50".into(),
         "--subscriptions".into(),
         subscriptions.to_string(),
+        "--assignments-per-subscription".into(),
+        per_subscription.to_string(),
+        "--arm-page-size".into(),
+        page.to_string(),
+        // ARM's own delete bucket, per subscription and caller (the engine's single one is stricter).
+        "--arm-delete-bucket".into(),
+        "on".into(),
         "--latency-ms".into(),
         latency_ms.to_string(),
         "--rate-limit".into(),
@@ -166,7 +180,7 @@ fn lighthouse(args: &[String]) {
     ];
     let lat = latency_ms as f64 / 1000.0;
     println!(
-        "Lighthouse removal: {subscriptions} subscriptions, {latency_ms} ms latency, {rate} requests/s limit, concurrency {concurrency}, ARM's delete bucket 200 + 10/s"
+        "Lighthouse removal: {subscriptions} subscriptions x {per_subscription} assignments, {latency_ms} ms latency, ARM pages of {page}, ARM's delete bucket on (the emulator's per subscription; the engine's one bucket of 200 + 10/s), {rate} requests/s window limit, concurrency {concurrency}"
     );
     let partner = |emu: &Emu| emu.fixtures["tenantId"].clone();
 
@@ -186,7 +200,16 @@ fn lighthouse(args: &[String]) {
                     json!({ "scope": scope, "includeDefinition": true }),
                 ),
             );
-            for a in listed["assignments"].as_array().unwrap() {
+            let mine = |a: &&serde_json::Value| {
+                a["properties"]["registrationDefinition"]["properties"]["managedByTenantId"]
+                    == partner(&emu)
+            };
+            for a in listed["assignments"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(mine)
+            {
                 call(
                     da_remove_lighthouse_assignment,
                     &with(base(&emu), json!({ "assignmentId": a["id"], "wait": true })),
@@ -225,12 +248,17 @@ fn lighthouse(args: &[String]) {
     if let Some(seq) = sequential {
         println!("    speed-up (a)/(b): {:.1}x", seq / secs);
     }
-    // The floor: listing the subscriptions (one page), then each subscription's assignments twice (plan and
-    // recheck), 8 at a time; the deletes no faster than the bucket allows (200 at once, then 10 a second),
-    // nor than `concurrency` at a time, each a DELETE, the library's shortest poll interval (250 ms: ARM's
-    // Retry-After is not obeyed below it) and the poll that sees it done, nor the window limit if any.
+    // The floor: the subscriptions' pages one after another, then each subscription's assignment pages
+    // twice (plan and recheck), 8 subscriptions at a time; the deletes no faster than the engine's bucket
+    // allows (200 at once, then 10 a second), nor than `concurrency` at a time, each a DELETE, the library's
+    // shortest poll interval (250 ms: ARM's Retry-After is not obeyed below it) and the poll that sees it
+    // done, nor the window limit if any.
     let deletes = c["removed"].as_f64().unwrap() + c["failed"].as_f64().unwrap();
-    let listings = 1.0 + 2.0 * (subscriptions as f64 / 8.0).ceil();
+    let page_size = if page == 0 { f64::MAX } else { page as f64 };
+    let subscription_pages = (subscriptions as f64 / page_size).ceil().max(1.0);
+    let assignment_pages = (per_subscription as f64 / page_size).ceil().max(1.0);
+    let listings =
+        subscription_pages + 2.0 * (subscriptions as f64 / 8.0).ceil() * assignment_pages;
     let bucket_secs = ((deletes - 200.0).max(0.0)) / 10.0;
     let concurrency_secs = deletes * (2.0 * lat + 0.25) / concurrency as f64;
     let rate_secs = if rate == 0 {
@@ -241,7 +269,7 @@ fn lighthouse(args: &[String]) {
     let delete_floor = bucket_secs.max(concurrency_secs).max(rate_secs);
     let floor = listings * lat + delete_floor;
     println!(
-        "    floor ({listings} listing rounds x {latency_ms} ms + {deletes} deletes in {delete_floor:.2} s: bucket {bucket_secs:.1} s, concurrency {concurrency_secs:.1} s, rate limit {rate_secs:.1} s): {floor:.2} s; engine / floor = {:.3}",
+        "    floor ({listings} sequential listing rounds x {latency_ms} ms + {deletes} deletes in {delete_floor:.2} s: bucket {bucket_secs:.1} s, concurrency {concurrency_secs:.1} s, rate limit {rate_secs:.1} s): {floor:.2} s; engine / floor = {:.3}",
         secs / floor
     );
 }
