@@ -19,7 +19,8 @@ function Get-DelegatedAdminProgressId {
     [OutputType([int])]
     param(
         [Parameter(Mandatory = $true)]
-        [ValidateSet('planDapCleanup', 'applyDapCleanup', 'listCustomers', 'removeLighthouseAssignment', 'Pipeline')]
+        [ValidateSet('planDapCleanup', 'applyDapCleanup', 'listCustomers', 'removeLighthouseAssignment', 'Pipeline',
+            'listGdapRelationships', 'removeGdapGlobalAdminRole', 'terminateGdapRelationship')]
         [string] $Operation
     )
 
@@ -30,6 +31,9 @@ function Get-DelegatedAdminProgressId {
         listCustomers              = 2
         removeLighthouseAssignment = 3
         Pipeline                   = 4
+        listGdapRelationships      = 5
+        removeGdapGlobalAdminRole  = 6
+        terminateGdapRelationship  = 7
     }[$Operation]
     return ($base + $offset)
 }

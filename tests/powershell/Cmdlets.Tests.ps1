@@ -84,7 +84,7 @@ Describe 'Every public cmdlet' {
     It 'is exercised by the Pester suite' {
         $text = (Get-ChildItem -Path (Join-Path -Path $PSScriptRoot -ChildPath '*.Tests.ps1') | ForEach-Object { Get-Content -LiteralPath $_.FullName -Raw }) -join "`n"
         $commands = @(Get-Command -Module DelegatedAdmin)
-        $commands.Count | Should -Be 11
+        $commands.Count | Should -Be 18
         foreach ($command in $commands) {
             # Called, not only named: followed by a parameter, a pipe or the end of a line.
             $text | Should -Match ('(?m)' + [regex]::Escape($command.Name) + '(\s+-|\s*\||\s*$|\s*\))') -Because $command.Name
@@ -92,7 +92,8 @@ Describe 'Every public cmdlet' {
     }
 
     It 'has the parameter sets an admin relies on' {
-        @((Get-Command -Name Connect-DelegatedAdmin).ParameterSets.Name | Sort-Object) | Should -Be @('AccessToken', 'ClientSecret', 'Context', 'Credential', 'DeviceCode', 'RefreshToken')
+        @((Get-Command -Name Connect-DelegatedAdmin).ParameterSets.Name | Sort-Object) | Should -Be @('AccessToken', 'Certificate', 'CertificatePath', 'CertificateThumbprint', 'ClientSecret', 'Context', 'Credential', 'DeviceCode', 'Interactive', 'ManagedIdentity', 'RefreshToken')
+        @((Get-Command -Name Get-DelegatedAdminGdapRelationship).ParameterSets.Name | Sort-Object) | Should -Be @('Id', 'List')
         (Get-Command -Name Connect-DelegatedAdmin).DefaultParameterSet | Should -Be 'ClientSecret'
         @((Get-Command -Name Get-DelegatedAdminCustomer).ParameterSets.Name | Sort-Object) | Should -Be @('All', 'Inactive', 'Page')
         @((Get-Command -Name Get-DelegatedAdminLighthouseAssignment).ParameterSets.Name | Sort-Object) | Should -Be @('Scope', 'Subscription')
@@ -103,6 +104,9 @@ Describe 'Every public cmdlet' {
         { Remove-DelegatedAdminLighthouseAssignment -AssignmentId '/x' -Scope '/subscriptions/y' -AssignmentName z -WhatIf } | Should -Throw -ErrorId 'AmbiguousParameterSet,Remove-DelegatedAdminLighthouseAssignment'
         $secret = ConvertTo-SecureString -String 'x' -AsPlainText -Force
         { Connect-DelegatedAdmin -ClientId a -ClientSecret $secret -AccessToken $secret } | Should -Throw -ErrorId 'AmbiguousParameterSet,Connect-DelegatedAdmin'
+        { Connect-DelegatedAdmin -ClientId a -ManagedIdentity -ClientSecret $secret } | Should -Throw -ErrorId 'AmbiguousParameterSet,Connect-DelegatedAdmin'
+        { Connect-DelegatedAdmin -ClientId a -CertificatePath x.pem -CertificateThumbprint ('AB' * 20) } | Should -Throw -ErrorId 'AmbiguousParameterSet,Connect-DelegatedAdmin'
+        { Get-DelegatedAdminGdapRelationship -Id x -Status active } | Should -Throw -ErrorId 'AmbiguousParameterSet,Get-DelegatedAdminGdapRelationship'
     }
 }
 

@@ -64,7 +64,7 @@ Describe 'The module' {
     }
 
     It 'asks for confirmation before every removal (ConfirmImpact High)' {
-        foreach ($name in @('Remove-DelegatedAdminDapRelationship', 'Remove-DelegatedAdminLighthouseAssignment', 'Invoke-DelegatedAdminDapCleanup')) {
+        foreach ($name in @('Remove-DelegatedAdminDapRelationship', 'Remove-DelegatedAdminLighthouseAssignment', 'Invoke-DelegatedAdminDapCleanup', 'Remove-DelegatedAdminGdapGlobalAdminRole', 'Stop-DelegatedAdminGdapRelationship')) {
             $binding = (Get-Command -Name $name).ScriptBlock.Attributes | Where-Object { $_ -is [System.Management.Automation.CmdletBindingAttribute] }
             $binding.SupportsShouldProcess | Should -BeTrue
             $binding.ConfirmImpact | Should -Be 'High'
