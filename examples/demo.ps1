@@ -6,8 +6,9 @@ The main job, end to end, from PowerShell: the installed DelegatedAdmin module a
 .DESCRIPTION
 What `cargo run --example demo` does through the C ABI, done by an admin's commands instead: start the emulator,
 connect, list the delegated admin customers, find the DAP relationships inactive for more than 90 days, remove
-one, plan and apply the cleanup of the rest, update a GDAP relationship, list and remove an Azure Lighthouse
-assignment, and print what happened. It imports the module by name, so it runs the packaged module:
+one, plan and apply the cleanup of the rest (holding the customers without an active GDAP relationship), list the
+GDAP relationships ending within 60 days and turn auto-extend on for one (Microsoft Graph), update a GDAP
+relationship through CloudCockpit, list and remove an Azure Lighthouse assignment, and print what happened. It imports the module by name, so it runs the packaged module:
 
     bash scripts/package-module.sh --debug                        # dist/DelegatedAdmin/<version>
     PSModulePath="$PWD/dist" pwsh -NoProfile -File examples/demo.ps1
@@ -71,7 +72,7 @@ try {
     $client.Encoding = [System.Text.Encoding]::UTF8
     $fixtures = $client.DownloadString("$url/_emulator/fixtures") | ConvertFrom-Json
     $client.Dispose()
-    Write-Host ("1. Emulator listening on {0} ({1} customers; identity, Partner Center, customers API, CloudCockpit, ARM)" -f $url, $Customers)
+    Write-Host ("1. Emulator listening on {0} ({1} customers; identity, Partner Center, customers API, Graph, CloudCockpit, ARM)" -f $url, $Customers)
 
     $secret = ConvertTo-SecureString -String $fixtures.clientSecret -AsPlainText -Force
     Connect-DelegatedAdmin -Endpoint $url -TenantId $fixtures.tenantId -ClientId $fixtures.clientId -ClientSecret $secret
@@ -101,31 +102,46 @@ try {
     $counts = $report.Counts
     Write-Host ("5. Applied the plan: {0} removed, {1} failed, {2} candidates skipped ({3} customers in all; journal {4})" -f $counts.Removed, $counts.Failed, $counts.SkippedCandidates, $counts.Customers, $journal)
 
+    $expiring = @(Get-DelegatedAdminGdapRelationship -Status active -ExpiringWithinDays 60)
+    $holding = @($expiring | Where-Object { $_.IsGlobalAdministratorHeld })
+    Write-Host ("6. GDAP (Microsoft Graph): {0} active relationships end within 60 days, {1} of them with Global Administrator (never auto-extended)" -f $expiring.Count, $holding.Count)
+    foreach ($relationship in @($expiring | Select-Object -First 3)) {
+        Write-Host ("     {0}: ends {1}, auto-extend {2}" -f $relationship.DisplayName, $relationship.EndDateTime.ToString('yyyy-MM-dd', [System.Globalization.CultureInfo]::InvariantCulture), $relationship.AutoExtendDuration)
+    }
+    $extendable = @($expiring | Where-Object { -not $_.IsGlobalAdministratorHeld -and -not $_.AutoExtendEnabled } | Select-Object -First 1)
+    if ($extendable.Count -gt 0) {
+        $extended = $extendable[0] | Set-DelegatedAdminGdapAutoExtend -Enabled $true -Confirm:$false -PassThru
+        Write-Host ("7. Turned on auto-extend for GDAP relationship '{0}': {1}" -f $extended.DisplayName, $extended.AutoExtendDuration)
+    }
+    else {
+        Write-Host '7. No GDAP relationship ending within 60 days can be auto-extended'
+    }
+
     $relationships = @($fixtures.relationships)
     if ($relationships.Count -gt 0) {
         $relationship = $relationships[0]
         $updated = Set-DelegatedAdminRelationship -TenantDomain $fixtures.tenantDomain -CustomerId $relationship.customerId -RelationshipId $relationship.relationshipId -ProviderInstanceId $relationship.providerInstanceId -AutoExtendEnabled $true -Confirm:$false -PassThru
-        Write-Host ("6. Turned on auto-extend for GDAP relationship {0} (CloudCockpit)" -f $updated.RelationshipId)
+        Write-Host ("8. Turned on auto-extend for GDAP relationship {0} (CloudCockpit)" -f $updated.RelationshipId)
     }
     else {
-        Write-Host '6. The emulator has no GDAP relationship to update'
+        Write-Host '8. The emulator has no CloudCockpit relationship to update'
     }
 
     $subscriptions = @($fixtures.subscriptions)
     if ($subscriptions.Count -gt 0) {
         $scope = '/subscriptions/{0}' -f $subscriptions[0].subscriptionId
         $assignments = @(Get-DelegatedAdminLighthouseAssignment -Scope $scope -IncludeDefinition)
-        Write-Host ("7. Azure Lighthouse: {0} registration assignments on {1}" -f $assignments.Count, $scope)
+        Write-Host ("9. Azure Lighthouse: {0} registration assignments on {1}" -f $assignments.Count, $scope)
         foreach ($assignment in $assignments) {
             Write-Host ("     {0} managed by {1}" -f $assignment.Name, $assignment.ManagedByTenantName)
         }
         if ($assignments.Count -gt 0) {
             $gone = $assignments[0] | Remove-DelegatedAdminLighthouseAssignment -Force -PassThru
-            Write-Host ("8. Removed Lighthouse assignment {0}: {1}" -f $assignments[0].Name, $gone.Status)
+            Write-Host ("10. Removed Lighthouse assignment {0}: {1}" -f $assignments[0].Name, $gone.Status)
         }
     }
     else {
-        Write-Host '7. Azure Lighthouse: the emulator delegates no subscription'
+        Write-Host '9. Azure Lighthouse: the emulator delegates no subscription'
     }
 
     Disconnect-DelegatedAdmin

@@ -8,11 +8,14 @@ function ConvertTo-DelegatedAdminErrorRecord {
     requestId, retryAfterSeconds}}. The ErrorRecord gets:
     - Exception: a DelegatedAdmin.Interop.V<version>.DelegatedAdminException carrying every field, whose message includes
       the service's message, the service code, the HTTP status and the correlation id;
-    - CategoryInfo.Category: invalid_request=InvalidArgument, unauthorized=AuthenticationError,
+    - CategoryInfo.Category (InvalidOperation for the GDAP Global Administrator rules, whose request is valid but
+      the relationship's roles forbid it): invalid_request=InvalidArgument, unauthorized=AuthenticationError,
       forbidden=PermissionDenied, not_found=ObjectNotFound, conflict=ResourceExists, throttled=LimitsExceeded,
       server_error=InvalidResult, network=ConnectionError, timeout=OperationTimeout, internal=NotSpecified;
     - FullyQualifiedErrorId: DelegatedAdmin.<kind>[.<service code>] (PowerShell appends the command name);
-    - ErrorDetails: the same message and a recommended action;
+    - ErrorDetails: the same message and a recommended action (by kind; for Microsoft Graph's GDAP codes
+      globalAdministratorNotExtendable, globalAdministratorOnlyRole, resourceModified and notAllowed, what to do
+      about that rule);
     - TargetObject: the customer id, assignment id or whatever the caller passes.
     Message set: a plain error of this module (not connected, library missing, bad arguments).
 
@@ -136,6 +139,21 @@ function ConvertTo-DelegatedAdminErrorRecord {
         'internal'        = 'This is a bug in the DelegatedAdmin native library; please report it with the correlation id.'
     }
 
+    # Microsoft Graph GDAP codes with an action of their own (a state the relationship is in, not a bad argument).
+    $codeActions = @{
+        'globalAdministratorNotExtendable' = 'Microsoft does not auto-extend a GDAP relationship that holds the Global Administrator role: remove the role first (Remove-DelegatedAdminGdapGlobalAdminRole), then turn auto-extend on. Nothing was changed.'
+        'globalAdministratorOnlyRole'      = 'Global Administrator is the only role of this GDAP relationship, and a relationship keeps at least one role: terminate it instead (Stop-DelegatedAdminGdapRelationship) and create one with least-privilege roles. Nothing was changed.'
+        'resourceModified'                 = 'Someone changed the GDAP relationship while this ran (its ETag moved on again after one re-read and retry): read it again (Get-DelegatedAdminGdapRelationship -Id) and retry.'
+        'notAllowed'                       = 'The GDAP relationship''s status does not allow this now (auto-extend: created or active; the Global Administrator removal: active or created with no operation running; terminate: active only). Read it again to see its status.'
+    }
+    $codeAction = $null
+    if ($null -ne $code -and $codeActions.ContainsKey($code)) {
+        $codeAction = $codeActions[$code]
+        if ($code -like 'globalAdministrator*') {
+            $category = [System.Management.Automation.ErrorCategory]::InvalidOperation
+        }
+    }
+
     $details = New-Object -TypeName System.Collections.Generic.List[string]
     $details.Add(('kind: {0}' -f $kind))
     if ($null -ne $status) {
@@ -181,6 +199,9 @@ function ConvertTo-DelegatedAdminErrorRecord {
     $record.ErrorDetails = New-Object -TypeName System.Management.Automation.ErrorDetails -ArgumentList $fullMessage
     if ($journalLocked) {
         $record.ErrorDetails.RecommendedAction = 'Another Invoke-DelegatedAdminDapCleanup (in this or another session or process) is applying with this journal; nothing was sent. Wait for it to end (or stop it), then run again with the same plan and journal to resume.'
+    }
+    elseif ($null -ne $codeAction) {
+        $record.ErrorDetails.RecommendedAction = $codeAction
     }
     elseif ($actions.ContainsKey($kind)) {
         $record.ErrorDetails.RecommendedAction = $actions[$kind]

@@ -5,18 +5,30 @@ function Get-DelegatedAdminAuthRequest {
     become plain text.
 
     .DESCRIPTION
-    AccessToken connections give {accessToken} with the token of -Service (Connect-DelegatedAdmin
-    -PartnerCenterAccessToken and the like), else the one given with -AccessToken; none is an error that names the
-    parameter to use. ClientSecret connections {tenantId, clientId, clientSecret};
-    RefreshToken and DeviceCode connections {tenantId, clientId, refreshToken[, clientSecret]} (the refresh token
-    grant). The caller serializes it into one request's JSON and then clears it (.Clear()) at once, in a finally
-    block, so that no plain-text copy outlives the call.
+    By the connection's AuthKind (Connect-DelegatedAdmin's parameter set):
+    - AccessToken: {accessToken} when only -AccessToken was given; with per-service tokens
+      (-PartnerCenterAccessToken, -GraphAccessToken and the like) {accessTokens: {partnerCenter, customerAdmin,
+      resourceManager, cloudCockpit, graph}}, each service's own token or else the -AccessToken one, so that a call
+      that reaches several services (the cleanup's plan lists customers and asks Graph) gives each its own token.
+      A service of -Service without any token is an error that names the parameter to use, before anything is sent.
+    - ClientSecret: {tenantId, clientId, clientSecret}.
+    - RefreshToken, DeviceCode and Interactive: {tenantId, clientId, refreshToken[, clientSecret]} (the refresh
+      token grant).
+    - ManagedIdentity: {managedIdentity: true | {clientId} | {objectId} | {resourceId}}.
+    - CertificatePath: {tenantId, clientId, certificatePath[, certificatePassword][, signatureAlgorithm]}: the
+      library reads the PEM or PFX file and signs each client assertion itself.
+    - CertificateThumbprint and Certificate: {tenantId, clientId, clientAssertion}: an assertion signed in .NET with
+      the certificate's key (Get-DelegatedAdminClientAssertion), for keys the library cannot read (the Windows
+      certificate store, non-exportable keys).
+    The caller serializes it into one request's JSON and then clears it (Clear-DelegatedAdminRequestSecret) at
+    once, in a finally block, so that no plain-text copy outlives the call.
 
     .PARAMETER Connection
     The connection (see Connect-DelegatedAdmin).
 
     .PARAMETER Service
-    The service the request goes to: PartnerCenter, CustomerAdmin, ResourceManager, CloudCockpit or Identity.
+    The services the request goes to: PartnerCenter, CustomerAdmin, ResourceManager, CloudCockpit, Graph, Identity,
+    or Any (readiness: whatever tokens the connection has).
 
     .OUTPUTS
     System.Collections.Specialized.OrderedDictionary
@@ -28,40 +40,101 @@ function Get-DelegatedAdminAuthRequest {
         [object] $Connection,
 
         [Parameter()]
-        [ValidateSet('PartnerCenter', 'CustomerAdmin', 'ResourceManager', 'CloudCockpit', 'Identity')]
-        [string] $Service = 'PartnerCenter'
+        [ValidateSet('PartnerCenter', 'CustomerAdmin', 'ResourceManager', 'CloudCockpit', 'Graph', 'Identity', 'Any')]
+        [string[]] $Service = @('PartnerCenter')
     )
 
     $auth = [ordered]@{}
     switch ($Connection.AuthKind) {
         'AccessToken' {
-            $token = $null
-            if ($Connection.AccessTokens -is [System.Collections.IDictionary] -and $Connection.AccessTokens.ContainsKey($Service)) {
-                $token = $Connection.AccessTokens[$Service]
+            $tokens = @{}
+            if ($Connection.AccessTokens -is [System.Collections.IDictionary]) {
+                $tokens = $Connection.AccessTokens
             }
-            if ($null -eq $token) {
-                $token = $Connection.AccessToken
+            foreach ($name in $Service) {
+                if ($name -eq 'Any') {
+                    continue
+                }
+                $token = $null
+                if ($tokens.Contains($name)) {
+                    $token = $tokens[$name]
+                }
+                if ($null -eq $token) {
+                    $token = $Connection.AccessToken
+                }
+                if ($null -eq $token) {
+                    $parameter = @{
+                        PartnerCenter   = '-PartnerCenterAccessToken (audience https://api.partnercenter.microsoft.com)'
+                        CustomerAdmin   = '-CustomerAdminAccessToken (audience https://api.partnercustomeradministration.microsoft.com)'
+                        ResourceManager = '-ResourceManagerAccessToken (audience https://management.azure.com)'
+                        CloudCockpit    = '-CloudCockpitAccessToken'
+                        Graph           = '-GraphAccessToken (audience https://graph.microsoft.com)'
+                        Identity        = '-AccessToken'
+                    }[$name]
+                    $record = ConvertTo-DelegatedAdminErrorRecord -Message ('This connection has no access token for {0}: run Connect-DelegatedAdmin again with {1}, or with -AccessToken.' -f $name, $parameter) -ErrorId 'DelegatedAdmin.NotConnected.NoAccessToken' -Category InvalidOperation -TargetObject $name
+                    throw $record
+                }
             }
-            if ($null -eq $token) {
-                $parameter = @{
-                    PartnerCenter   = '-PartnerCenterAccessToken (audience https://api.partnercenter.microsoft.com)'
-                    CustomerAdmin   = '-CustomerAdminAccessToken (audience https://api.partnercustomeradministration.microsoft.com)'
-                    ResourceManager = '-ResourceManagerAccessToken (audience https://management.azure.com)'
-                    CloudCockpit    = '-CloudCockpitAccessToken'
-                    Identity        = '-AccessToken'
-                }[$Service]
-                $record = ConvertTo-DelegatedAdminErrorRecord -Message ('This connection has no access token for {0}: run Connect-DelegatedAdmin again with {1}, or with -AccessToken.' -f $Service, $parameter) -ErrorId 'DelegatedAdmin.NotConnected.NoAccessToken' -Category InvalidOperation -TargetObject $Service
-                throw $record
+            if ($tokens.Count -eq 0) {
+                $auth['accessToken'] = ConvertFrom-DelegatedAdminSecureString -SecureString $Connection.AccessToken
             }
-            $auth['accessToken'] = ConvertFrom-DelegatedAdminSecureString -SecureString $token
+            else {
+                $perService = [ordered]@{}
+                $ids = [ordered]@{
+                    PartnerCenter   = 'partnerCenter'
+                    CustomerAdmin   = 'customerAdmin'
+                    ResourceManager = 'resourceManager'
+                    CloudCockpit    = 'cloudCockpit'
+                    Graph           = 'graph'
+                }
+                foreach ($name in @($ids.Keys)) {
+                    $token = $null
+                    if ($tokens.Contains($name)) {
+                        $token = $tokens[$name]
+                    }
+                    if ($null -eq $token) {
+                        $token = $Connection.AccessToken
+                    }
+                    if ($null -ne $token) {
+                        $perService[$ids[$name]] = ConvertFrom-DelegatedAdminSecureString -SecureString $token
+                    }
+                }
+                $auth['accessTokens'] = $perService
+            }
         }
         'ClientSecret' {
             $auth['tenantId'] = $Connection.TenantId
             $auth['clientId'] = $Connection.ClientId
             $auth['clientSecret'] = ConvertFrom-DelegatedAdminSecureString -SecureString $Connection.ClientSecret
         }
+        'ManagedIdentity' {
+            $identity = $Connection.ManagedIdentity
+            if ($null -eq $identity -or $identity.Kind -eq 'SystemAssigned') {
+                $auth['managedIdentity'] = $true
+            }
+            else {
+                $key = @{ ClientId = 'clientId'; ObjectId = 'objectId'; ResourceId = 'resourceId' }[[string]$identity.Kind]
+                $auth['managedIdentity'] = [ordered]@{ $key = [string]$identity.Id }
+            }
+        }
+        'CertificatePath' {
+            $auth['tenantId'] = $Connection.TenantId
+            $auth['clientId'] = $Connection.ClientId
+            $auth['certificatePath'] = $Connection.CertificatePath
+            if ($null -ne $Connection.CertificatePassword) {
+                $auth['certificatePassword'] = ConvertFrom-DelegatedAdminSecureString -SecureString $Connection.CertificatePassword
+            }
+            if (-not [string]::IsNullOrEmpty([string]$Connection.SignatureAlgorithm)) {
+                $auth['signatureAlgorithm'] = [string]$Connection.SignatureAlgorithm
+            }
+        }
+        { $_ -eq 'CertificateThumbprint' -or $_ -eq 'Certificate' } {
+            $auth['tenantId'] = $Connection.TenantId
+            $auth['clientId'] = $Connection.ClientId
+            $auth['clientAssertion'] = Get-DelegatedAdminClientAssertion -Connection $Connection
+        }
         default {
-            # RefreshToken and DeviceCode connections both use the refresh token grant.
+            # RefreshToken, DeviceCode and Interactive connections use the refresh token grant.
             $auth['tenantId'] = $Connection.TenantId
             $auth['clientId'] = $Connection.ClientId
             $auth['refreshToken'] = ConvertFrom-DelegatedAdminSecureString -SecureString $Connection.RefreshToken

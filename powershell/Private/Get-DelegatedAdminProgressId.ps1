@@ -19,7 +19,8 @@ function Get-DelegatedAdminProgressId {
     [OutputType([int])]
     param(
         [Parameter(Mandatory = $true)]
-        [ValidateSet('plan', 'apply', 'planDapCleanup', 'applyDapCleanup', 'listCustomers', 'removeLighthouseAssignment', 'Pipeline')]
+        [ValidateSet('planDapCleanup', 'applyDapCleanup', 'listCustomers', 'removeLighthouseAssignment', 'Pipeline', 'plan', 'apply',
+            'listGdapRelationships', 'removeGdapGlobalAdminRole', 'terminateGdapRelationship')]
         [string] $Operation
     )
 
@@ -30,8 +31,11 @@ function Get-DelegatedAdminProgressId {
         listCustomers              = 2
         removeLighthouseAssignment = 3
         Pipeline                   = 4
-        plan                       = 5
-        apply                      = 6
+        listGdapRelationships      = 5
+        removeGdapGlobalAdminRole  = 6
+        terminateGdapRelationship  = 7
+        plan                       = 8
+        apply                      = 9
     }[$Operation]
     return ($base + $offset)
 }

@@ -6,13 +6,13 @@ function Invoke-DelegatedAdminJob {
 
     .DESCRIPTION
     The shared engine of New-DelegatedAdminDapCleanupPlan, Invoke-DelegatedAdminDapCleanup,
-    Get-DelegatedAdminCustomer (listCustomers) and Remove-DelegatedAdminLighthouseAssignment -Wait
-    (removeLighthouseAssignment).
-    1. da_job_start with {"operation": planDapCleanup | applyDapCleanup | listCustomers |
-       removeLighthouseAssignment, ...the operation's fields} plus the
-       connection's auth, endpoint, authority, timeoutSeconds, maxRetries and a new correlationId. -RawJson members
-       are spliced into the request text as they are (the plan JSON is applied exactly as it was made, with no
-       lossy round trip through PowerShell objects).
+    Get-DelegatedAdminCustomer (listCustomers), Remove-DelegatedAdminLighthouseAssignment (removeLighthouseAssignment),
+    Get-DelegatedAdminGdapRelationship (listGdapRelationships), Remove-DelegatedAdminGdapGlobalAdminRole
+    (removeGdapGlobalAdminRole) and Stop-DelegatedAdminGdapRelationship -Wait (terminateGdapRelationship).
+    1. da_job_start with {"operation", ...the operation's fields} plus the connection's common fields
+       (Get-DelegatedAdminCommonRequest: auth, cloud, authority, endpoints, proxy, timeoutSeconds, maxRetries) and a
+       new correlationId. -RawJson members are spliced into the request text as they are (the plan JSON is applied
+       exactly as it was made, with no lossy round trip through PowerShell objects).
     2. da_job_poll every -PollIntervalMilliseconds: its events go to Write-Verbose, its progress to
        Write-DelegatedAdminJobProgress. The native library never calls back into PowerShell; this thread polls.
     3. When the job has ended: da_job_result, parsed; an error envelope is thrown as an ErrorRecord.
@@ -21,13 +21,14 @@ function Invoke-DelegatedAdminJob {
        outcome before it ends), then da_job_free in every case, then Write-Progress -Completed. The native calls
        come first and are plain .NET method calls, which run even while the pipeline is stopping.
 
-    The cleanup operations and listCustomers list customers through the Customer Admin endpoint ("endpoint" of the
-    request) with that service's token; an apply removes DAP through Partner Center's ("partnerCenterEndpoint" when
-    the connection sets the two apart, and "partnerCenterAuth" with Partner Center's token when the connection
-    brings a token per service). removeLighthouseAssignment goes to Resource Manager.
+    The cleanup operations and listCustomers list customers through the Customer Admin endpoint; the plan also
+    lists the GDAP relationships through Graph's, and an apply removes DAP through Partner Center's: every service
+    at its own endpoint ("endpoints"), and with its own token when the connection brings one per service
+    ("accessTokens"). removeLighthouseAssignment goes to Resource Manager, the GDAP operations to Graph.
 
     .PARAMETER Operation
-    planDapCleanup or applyDapCleanup.
+    The job's operation (planDapCleanup, applyDapCleanup, listCustomers, removeLighthouseAssignment,
+    listGdapRelationships, removeGdapGlobalAdminRole, terminateGdapRelationship).
 
     .PARAMETER Request
     The operation's own fields (camelCase, as in include/delegated_admin.h).
@@ -64,7 +65,8 @@ function Invoke-DelegatedAdminJob {
     [OutputType([pscustomobject])]
     param(
         [Parameter(Mandatory = $true)]
-        [ValidateSet('plan', 'apply', 'planDapCleanup', 'applyDapCleanup', 'listCustomers', 'removeLighthouseAssignment')]
+        [ValidateSet('plan', 'apply', 'planDapCleanup', 'applyDapCleanup', 'listCustomers', 'removeLighthouseAssignment',
+            'listGdapRelationships', 'removeGdapGlobalAdminRole', 'terminateGdapRelationship')]
         [string] $Operation,
 
         [Parameter()]
@@ -103,13 +105,28 @@ function Invoke-DelegatedAdminJob {
         applyDapCleanup            = 'da_apply_dap_cleanup'
         listCustomers              = 'da_list_delegated_admin_customers'
         removeLighthouseAssignment = 'da_remove_lighthouse_assignment'
+        listGdapRelationships      = 'da_list_gdap_relationships'
+        removeGdapGlobalAdminRole  = 'da_remove_gdap_global_admin_role'
+        terminateGdapRelationship  = 'da_terminate_gdap_relationship'
         plan                       = 'da_plan'
         apply                      = 'da_apply'
     }[$Operation]
-    $service = 'CustomerAdmin'
-    if ($Operation -eq 'removeLighthouseAssignment') {
-        $service = 'ResourceManager'
-    }
+    # The services each operation needs a token for (the first is shown with -Verbose). The plan also asks
+    # Graph for the GDAP relationships, but a connection without a Graph token still plans: the library then
+    # holds every candidate as gdap_unknown and says why.
+    $services = @{
+        planDapCleanup             = @('CustomerAdmin')
+        applyDapCleanup            = @('CustomerAdmin', 'PartnerCenter')
+        listCustomers              = @('CustomerAdmin')
+        removeLighthouseAssignment = @('ResourceManager')
+        listGdapRelationships      = @('Graph')
+        removeGdapGlobalAdminRole  = @('Graph')
+        terminateGdapRelationship  = @('Graph')
+        # The engine's actions: GDAP through Graph, Lighthouse through Resource Manager, DAP through both
+        # customer APIs; each service at its own endpoint.
+        plan                       = @('Graph', 'ResourceManager', 'CustomerAdmin', 'PartnerCenter')
+        apply                      = @('Graph', 'ResourceManager', 'CustomerAdmin', 'PartnerCenter')
+    }[$Operation]
 
     $connection = $script:DelegatedAdminConnection
     if ($null -eq $connection) {
@@ -121,65 +138,13 @@ function Invoke-DelegatedAdminJob {
         throw $record
     }
 
-    # The cleanup lists customers through the Customer Admin endpoint; an apply removes DAP through Partner
-    # Center's, named separately when the connection sets the two apart.
-    $partnerCenter = [string]$connection.Endpoints['PartnerCenter']
-    $customerAdmin = [string]$connection.Endpoints['CustomerAdmin']
-    $endpoint = [string]$connection.Endpoints[$service]
-    $partnerCenterEndpoint = $null
-    if ($Operation -eq 'applyDapCleanup' -and $partnerCenter -ne $customerAdmin) {
-        $partnerCenterEndpoint = $partnerCenter
-        if ([string]::IsNullOrEmpty($partnerCenterEndpoint)) {
-            $partnerCenterEndpoint = Get-DelegatedAdminDefaultEndpoint -Service 'PartnerCenter'
-        }
-    }
-
     $correlationId = [guid]::NewGuid().ToString()
     $body = [ordered]@{ operation = $Operation }
     foreach ($key in $Request.Keys) {
         $body[$key] = $Request[$key]
     }
-    if ($Operation -eq 'plan' -or $Operation -eq 'apply') {
-        # The engine's actions reach several services (Graph, Resource Manager, ...): each one's endpoint
-        # by name, and the cloud's default for any the connection does not set.
-        $endpoint = $null
-        $byService = [ordered]@{}
-        foreach ($name in @($connection.Endpoints.Keys)) {
-            $value = [string]$connection.Endpoints[$name]
-            if (-not [string]::IsNullOrEmpty($value)) {
-                $byService[$name.Substring(0, 1).ToLowerInvariant() + $name.Substring(1)] = $value
-            }
-        }
-        $distinct = @($byService.Values | Sort-Object -Unique)
-        if ($distinct.Count -eq 1 -and $byService.Count -eq $connection.Endpoints.Count) {
-            # -Endpoint (the emulator): one host for every service, Graph included.
-            $endpoint = $distinct[0]
-        }
-        elseif ($byService.Count -gt 0) {
-            $body['endpoints'] = $byService
-        }
-    }
-    if (-not [string]::IsNullOrEmpty($endpoint)) {
-        $body['endpoint'] = $endpoint
-    }
-    if (-not [string]::IsNullOrEmpty($partnerCenterEndpoint)) {
-        $body['partnerCenterEndpoint'] = $partnerCenterEndpoint
-    }
-    if (-not [string]::IsNullOrEmpty($connection.Authority)) {
-        $body['authority'] = $connection.Authority
-    }
-    if ($null -ne $connection.TimeoutSeconds) {
-        $body['timeoutSeconds'] = $connection.TimeoutSeconds
-    }
-    if ($null -ne $connection.MaxRetries) {
-        $body['maxRetries'] = $connection.MaxRetries
-    }
-    $body['correlationId'] = $correlationId
 
-    $serviceUrl = $endpoint
-    if ([string]::IsNullOrEmpty($serviceUrl)) {
-        $serviceUrl = Get-DelegatedAdminDefaultEndpoint -Service $service
-    }
+    $serviceUrl = Get-DelegatedAdminServiceUrl -Connection $connection -Service $services[0]
     $serviceHost = $serviceUrl
     $uri = $null
     if ([Uri]::TryCreate($serviceUrl, [UriKind]::Absolute, [ref]$uri)) {
@@ -197,18 +162,18 @@ function Invoke-DelegatedAdminJob {
     $watch = [System.Diagnostics.Stopwatch]::StartNew()
     try {
         # Start. The secrets exist as plain text only inside this block.
-        $auth = $null
-        $partnerCenterAuth = $null
         $json = $null
         $startText = $null
         try {
-            $auth = Get-DelegatedAdminAuthRequest -Connection $connection -Service $service
-            $body['auth'] = $auth
-            if ($Operation -eq 'applyDapCleanup' -and $connection.AuthKind -eq 'AccessToken') {
-                # Brought tokens have one audience each: the removals need Partner Center's.
-                $partnerCenterAuth = Get-DelegatedAdminAuthRequest -Connection $connection -Service 'PartnerCenter'
-                $body['partnerCenterAuth'] = $partnerCenterAuth
+            # The connection's fields, auth included; each service the job reaches is at its own endpoint, with
+            # its own token when the connection brings a token per service.
+            $common = Get-DelegatedAdminCommonRequest -Connection $connection -Service $services
+            foreach ($key in @($common.Keys)) {
+                if (-not $body.Contains($key)) {
+                    $body[$key] = $common[$key]
+                }
             }
+            $body['correlationId'] = $correlationId
             $json = ConvertTo-Json -InputObject $body -Depth 10 -Compress
             foreach ($name in @($RawJson.Keys)) {
                 $json = '{"' + [string]$name + '":' + [string]$RawJson[$name] + ',' + $json.Substring(1)
@@ -225,22 +190,11 @@ function Invoke-DelegatedAdminJob {
             }
         }
         catch {
-            # Get-DelegatedAdminAuthRequest: no token for this service.
+            # Get-DelegatedAdminCommonRequest: no token for this service, or a certificate that cannot sign.
             $startFailure = $_
         }
         finally {
-            foreach ($secrets in @($auth, $partnerCenterAuth)) {
-                if ($null -ne $secrets) {
-                    $secrets.Clear()
-                }
-            }
-            foreach ($name in @('auth', 'partnerCenterAuth')) {
-                if ($body.Contains($name)) {
-                    $body.Remove($name)
-                }
-            }
-            $auth = $null
-            $partnerCenterAuth = $null
+            Clear-DelegatedAdminRequestSecret -Request $body
             $json = $null
         }
 

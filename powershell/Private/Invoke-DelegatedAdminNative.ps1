@@ -4,9 +4,9 @@ function Invoke-DelegatedAdminNative {
     Hashtable in, native call, result object out, or an ErrorRecord thrown: the one door to the native library.
 
     .DESCRIPTION
-    1. Adds the common fields from the connection: auth (the only place where SecureStrings become plain text,
-       just for the JSON), endpoint of the operation's service, authority, correlationId (a new GUID, so that
-       -Verbose can show it before the call), timeoutSeconds and maxRetries.
+    1. Adds the common fields from the connection (Get-DelegatedAdminCommonRequest): auth (the only place where
+       SecureStrings become plain text, just for the JSON), cloud, authority, endpoints, proxy, timeoutSeconds and
+       maxRetries, and a correlationId (a new GUID, so that -Verbose can show it before the call).
     2. Serializes with ConvertTo-Json -Depth 10 -Compress and calls the native function through
        $script:DelegatedAdminNative::Invoke (UTF-8 in, UTF-8 out, always freed).
     3. Parses the envelope; returns "result" when ok is true, otherwise throws the ErrorRecord built by
@@ -37,9 +37,12 @@ function Invoke-DelegatedAdminNative {
     [OutputType([pscustomobject])]
     param(
         [Parameter(Mandatory = $true)]
-        [ValidateSet('da_acquire_token', 'da_start_device_code', 'da_poll_device_code', 'da_list_delegated_admin_customers',
-            'da_remove_dap_relationship', 'da_update_delegated_admin_relationship', 'da_list_lighthouse_assignments',
-            'da_remove_lighthouse_assignment')]
+        [ValidateSet('da_acquire_token', 'da_start_device_code', 'da_poll_device_code', 'da_start_interactive_sign_in',
+            'da_check_readiness', 'da_list_delegated_admin_customers', 'da_remove_dap_relationship',
+            'da_update_delegated_admin_relationship', 'da_list_lighthouse_assignments', 'da_remove_lighthouse_assignment',
+            'da_list_gdap_relationships', 'da_get_gdap_relationship', 'da_set_gdap_auto_extend',
+            'da_remove_gdap_global_admin_role', 'da_terminate_gdap_relationship', 'da_list_gdap_access_assignments',
+            'da_list_gdap_customers')]
         [string] $Operation,
 
         [Parameter()]
@@ -57,16 +60,26 @@ function Invoke-DelegatedAdminNative {
 
     $returnFailure = $PSBoundParameters.ContainsKey('Failure')
 
-    # What each operation talks to: the service whose endpoint it uses, and the HTTP method, for -Verbose.
+    # What each operation talks to: the services whose token it needs (the first also for -Verbose), the HTTP
+    # method for -Verbose, and whether it takes a credential at all.
     $operations = @{
-        'da_acquire_token'                       = @{ Service = 'Identity'; Method = 'POST'; Auth = $true }
-        'da_start_device_code'                   = @{ Service = 'Identity'; Method = 'POST'; Auth = $false }
-        'da_poll_device_code'                    = @{ Service = 'Identity'; Method = 'POST'; Auth = $false }
-        'da_list_delegated_admin_customers'      = @{ Service = 'CustomerAdmin'; Method = 'GET'; Auth = $true }
-        'da_remove_dap_relationship'             = @{ Service = 'PartnerCenter'; Method = 'PATCH'; Auth = $true }
-        'da_update_delegated_admin_relationship' = @{ Service = 'CloudCockpit'; Method = 'PATCH'; Auth = $true }
-        'da_list_lighthouse_assignments'         = @{ Service = 'ResourceManager'; Method = 'GET'; Auth = $true }
-        'da_remove_lighthouse_assignment'        = @{ Service = 'ResourceManager'; Method = 'DELETE'; Auth = $true }
+        'da_acquire_token'                       = @{ Service = @('Identity'); Method = 'POST'; Auth = $true }
+        'da_start_device_code'                   = @{ Service = @('Identity'); Method = 'POST'; Auth = $false }
+        'da_poll_device_code'                    = @{ Service = @('Identity'); Method = 'POST'; Auth = $false }
+        'da_start_interactive_sign_in'           = @{ Service = @('Identity'); Method = 'GET'; Auth = $false }
+        'da_check_readiness'                     = @{ Service = @('Any'); Method = 'GET'; Auth = $true }
+        'da_list_delegated_admin_customers'      = @{ Service = @('CustomerAdmin'); Method = 'GET'; Auth = $true }
+        'da_remove_dap_relationship'             = @{ Service = @('PartnerCenter'); Method = 'PATCH'; Auth = $true }
+        'da_update_delegated_admin_relationship' = @{ Service = @('CloudCockpit'); Method = 'PATCH'; Auth = $true }
+        'da_list_lighthouse_assignments'         = @{ Service = @('ResourceManager'); Method = 'GET'; Auth = $true }
+        'da_remove_lighthouse_assignment'        = @{ Service = @('ResourceManager'); Method = 'DELETE'; Auth = $true }
+        'da_list_gdap_relationships'             = @{ Service = @('Graph'); Method = 'GET'; Auth = $true }
+        'da_get_gdap_relationship'               = @{ Service = @('Graph'); Method = 'GET'; Auth = $true }
+        'da_set_gdap_auto_extend'                = @{ Service = @('Graph'); Method = 'PATCH'; Auth = $true }
+        'da_remove_gdap_global_admin_role'       = @{ Service = @('Graph'); Method = 'PATCH'; Auth = $true }
+        'da_terminate_gdap_relationship'         = @{ Service = @('Graph'); Method = 'POST'; Auth = $true }
+        'da_list_gdap_access_assignments'        = @{ Service = @('Graph'); Method = 'GET'; Auth = $true }
+        'da_list_gdap_customers'                 = @{ Service = @('Graph'); Method = 'GET'; Auth = $true }
     }
     $info = $operations[$Operation]
 
@@ -88,52 +101,45 @@ function Invoke-DelegatedAdminNative {
         $body[$key] = $Request[$key]
     }
 
-    $serviceUrl = $null
+    $shownService = $info.Service[0]
+    if ($shownService -eq 'Any') {
+        $shownService = 'Identity'
+    }
     if ($null -ne $Connection) {
-        if ($info.Service -eq 'Identity') {
-            $serviceUrl = $Connection.Authority
-        }
-        else {
-            $serviceUrl = $Connection.Endpoints[$info.Service]
-            if (-not [string]::IsNullOrEmpty($serviceUrl)) {
-                $body['endpoint'] = $serviceUrl
-            }
-        }
-        if (-not [string]::IsNullOrEmpty($Connection.Authority) -and -not $body.Contains('authority')) {
-            $body['authority'] = $Connection.Authority
-        }
-        if ($null -ne $Connection.TimeoutSeconds) {
-            $body['timeoutSeconds'] = $Connection.TimeoutSeconds
-        }
-        if ($null -ne $Connection.MaxRetries) {
-            $body['maxRetries'] = $Connection.MaxRetries
-        }
+        $serviceUrl = Get-DelegatedAdminServiceUrl -Connection $Connection -Service $shownService
     }
     elseif ($body.Contains('authority')) {
         $serviceUrl = [string]$body['authority']
     }
-    if ([string]::IsNullOrEmpty($serviceUrl)) {
-        $serviceUrl = Get-DelegatedAdminDefaultEndpoint -Service $info.Service
+    else {
+        $serviceUrl = Get-DelegatedAdminServiceUrl -Connection $null -Service $shownService
     }
-    $body['correlationId'] = $correlationId
-
     $serviceHost = $serviceUrl
     $uri = $null
     if ([Uri]::TryCreate($serviceUrl, [UriKind]::Absolute, [ref]$uri)) {
         $serviceHost = $uri.Authority
     }
+    if ($info.Service[0] -eq 'Any') {
+        $serviceHost = 'every service'
+    }
     Write-Verbose ('{0}: {1} {2} (correlation id {3})' -f $Operation, $info.Method, $serviceHost, $correlationId)
 
-    $auth = $null
     $json = $null
     $envelopeJson = $null
     $record = $null
     $started = [DateTime]::UtcNow
     try {
-        if ($info.Auth) {
-            $auth = Get-DelegatedAdminAuthRequest -Connection $Connection -Service $info.Service
-            $body['auth'] = $auth
+        if ($null -ne $Connection) {
+            # The connection's fields (auth included: the only place where its secrets become plain text, just
+            # for this JSON). A field the caller set (an authority for a flow before any connection) wins.
+            $common = Get-DelegatedAdminCommonRequest -Connection $Connection -Service $info.Service -NoAuth:(-not $info.Auth)
+            foreach ($key in @($common.Keys)) {
+                if (-not $body.Contains($key)) {
+                    $body[$key] = $common[$key]
+                }
+            }
         }
+        $body['correlationId'] = $correlationId
 
         $json = ConvertTo-Json -InputObject $body -Depth 10 -Compress
 
@@ -149,18 +155,12 @@ function Invoke-DelegatedAdminNative {
         }
     }
     catch {
-        # Get-DelegatedAdminAuthRequest: no token for this service.
+        # Get-DelegatedAdminAuthRequest: no token for this service, or a certificate that cannot sign.
         $record = $_
     }
     finally {
         # Drop every plain-text copy of a secret as soon as the call returns.
-        if ($null -ne $auth) {
-            $auth.Clear()
-        }
-        if ($body.Contains('auth')) {
-            $body.Remove('auth')
-        }
-        $auth = $null
+        Clear-DelegatedAdminRequestSecret -Request $body
         $json = $null
     }
 

@@ -5,7 +5,8 @@ function Write-DelegatedAdminJobProgress {
 
     .DESCRIPTION
     planDapCleanup and listCustomers: no total is known while listing, so the status says how many customers were
-    listed. removeLighthouseAssignment: how long ARM has been deleting. Numbers are formatted the same in every
+    listed; listGdapRelationships likewise with relationships. removeLighthouseAssignment,
+    removeGdapGlobalAdminRole and terminateGdapRelationship: how long the service has been at it. Numbers are formatted the same in every
     culture (1,234).
     applyDapCleanup: the percentage is done / total candidates, and the status carries the removed, failed and
     skipped counts, the requests in flight and the throttle pauses. Everything that matters is in -Status, because
@@ -35,7 +36,8 @@ function Write-DelegatedAdminJobProgress {
     [OutputType([void])]
     param(
         [Parameter(Mandatory = $true)]
-        [ValidateSet('plan', 'apply', 'planDapCleanup', 'applyDapCleanup', 'listCustomers', 'removeLighthouseAssignment')]
+        [ValidateSet('plan', 'apply', 'planDapCleanup', 'applyDapCleanup', 'listCustomers', 'removeLighthouseAssignment',
+            'listGdapRelationships', 'removeGdapGlobalAdminRole', 'terminateGdapRelationship')]
         [string] $Operation,
 
         [Parameter(Mandatory = $true)]
@@ -106,6 +108,42 @@ function Write-DelegatedAdminJobProgress {
         }
         if ($state -eq 'cancelling') {
             $text = 'Cancelling. ' + $text
+        }
+        Write-Progress -Id $Id -ParentId $ParentId -Activity $Activity -Status $text
+        return
+    }
+
+    if ($Operation -eq 'listGdapRelationships') {
+        $relationships = [long]0
+        if ($null -ne $progress) {
+            $relationships = [long]$progress.relationshipsListed
+        }
+        $text = 'Listing GDAP relationships: {0} listed' -f (& $n $relationships)
+        if ($phase -eq 'finished') {
+            $text = '{0} GDAP relationships listed' -f (& $n $relationships)
+        }
+        if ($state -eq 'cancelling') {
+            $text = 'Cancelling. ' + $text
+        }
+        Write-Progress -Id $Id -ParentId $ParentId -Activity $Activity -Status $text
+        return
+    }
+
+    if ($Operation -eq 'removeGdapGlobalAdminRole' -or $Operation -eq 'terminateGdapRelationship') {
+        $seconds = 0
+        if ($null -ne $Status) {
+            $seconds = [long][Math]::Floor([double]$Status.elapsedSeconds)
+        }
+        $what = 'the Global Administrator removal'
+        if ($Operation -eq 'terminateGdapRelationship') {
+            $what = 'the termination'
+        }
+        $text = 'Waiting for Microsoft Graph to finish {0} ({1} s)' -f $what, (& $n $seconds)
+        if ($phase -eq 'finished') {
+            $text = 'Finished'
+        }
+        if ($state -eq 'cancelling') {
+            $text = 'Stopping the wait (Microsoft Graph goes on with it). ' + $text
         }
         Write-Progress -Id $Id -ParentId $ParentId -Activity $Activity -Status $text
         return

@@ -5,8 +5,10 @@ function Get-DelegatedAdminContext {
 
     .DESCRIPTION
     Returns nothing when not connected (like Get-MgContext). Never returns a secret: it only says which kind of
-    credential is in use (ServiceTokens names the services that have a token of their own). Endpoints the
-    connection does not override show the public default the native library uses. Its Connection property (not
+    credential is in use (ServiceTokens names the services that have a token of their own; ManagedIdentity which
+    identity; CertificatePath or CertificateThumbprint which certificate; Proxy the proxy's URL and user name, never
+    its password). Endpoints the connection does not override show the default of its cloud that the native library
+    uses ($null for a service the cloud does not have). Its Connection property (not
     shown) is what Connect-DelegatedAdmin -Context takes in another runspace: ForEach-Object -Parallel,
     Start-ThreadJob or a runspace pool; its secrets are SecureStrings and print as such.
 
@@ -38,12 +40,34 @@ function Get-DelegatedAdminContext {
     }
 
     $shown = @{}
-    foreach ($service in @('PartnerCenter', 'CustomerAdmin', 'CloudCockpit', 'ResourceManager')) {
-        $value = $connection.Endpoints[$service]
-        if ([string]::IsNullOrEmpty($value)) {
-            $value = Get-DelegatedAdminDefaultEndpoint -Service $service
+    foreach ($service in @('Identity', 'PartnerCenter', 'CustomerAdmin', 'CloudCockpit', 'ResourceManager', 'Graph')) {
+        $shown[$service] = Get-DelegatedAdminServiceUrl -Connection $connection -Service $service
+    }
+    # What the proxy is, never its password.
+    $proxy = 'Environment'
+    if ($null -ne $connection.Proxy) {
+        if ($connection.Proxy.Mode -eq 'None') {
+            $proxy = 'None'
         }
-        $shown[$service] = $value
+        else {
+            $proxy = [string]$connection.Proxy.Url
+            if ($null -ne $connection.Proxy.Credential) {
+                $proxy = '{0} (user {1})' -f $proxy, $connection.Proxy.Credential.UserName
+            }
+        }
+    }
+    $identity = $null
+    if ($null -ne $connection.ManagedIdentity) {
+        if ($connection.ManagedIdentity.Kind -eq 'SystemAssigned') {
+            $identity = 'system-assigned'
+        }
+        else {
+            $identity = 'user-assigned, {0} {1}' -f @{ ClientId = 'client id'; ObjectId = 'object id'; ResourceId = 'resource id' }[[string]$connection.ManagedIdentity.Kind], $connection.ManagedIdentity.Id
+        }
+    }
+    $cloud = [string]$connection.Cloud
+    if ([string]::IsNullOrEmpty($cloud)) {
+        $cloud = 'Public'
     }
 
     [pscustomobject]@{
@@ -52,11 +76,18 @@ function Get-DelegatedAdminContext {
         ClientId                = $connection.ClientId
         AuthKind                = $connection.AuthKind
         TenantSource            = $connection.TenantSource
-        Authority               = $connection.Authority
+        Cloud                   = $cloud
+        Authority               = $shown['Identity']
         PartnerCenterEndpoint   = $shown['PartnerCenter']
         CustomerAdminEndpoint   = $shown['CustomerAdmin']
         CloudCockpitEndpoint    = $shown['CloudCockpit']
         ResourceManagerEndpoint = $shown['ResourceManager']
+        GraphEndpoint           = $shown['Graph']
+        Proxy                   = $proxy
+        ManagedIdentity         = $identity
+        CertificatePath         = $connection.CertificatePath
+        CertificateThumbprint   = $connection.CertificateThumbprint
+        SignatureAlgorithm      = $connection.SignatureAlgorithm
         TimeoutSeconds          = $connection.TimeoutSeconds
         MaxRetries              = $connection.MaxRetries
         Scope                   = $connection.Scope

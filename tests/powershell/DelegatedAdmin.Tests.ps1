@@ -64,7 +64,7 @@ Describe 'The module' {
     }
 
     It 'asks for confirmation before every removal (ConfirmImpact High)' {
-        foreach ($name in @('Remove-DelegatedAdminDapRelationship', 'Remove-DelegatedAdminLighthouseAssignment', 'Invoke-DelegatedAdminDapCleanup')) {
+        foreach ($name in @('Remove-DelegatedAdminDapRelationship', 'Remove-DelegatedAdminLighthouseAssignment', 'Invoke-DelegatedAdminDapCleanup', 'Remove-DelegatedAdminGdapGlobalAdminRole', 'Stop-DelegatedAdminGdapRelationship')) {
             $binding = (Get-Command -Name $name).ScriptBlock.Attributes | Where-Object { $_ -is [System.Management.Automation.CmdletBindingAttribute] }
             $binding.SupportsShouldProcess | Should -BeTrue
             $binding.ConfirmImpact | Should -Be 'High'
@@ -676,7 +676,23 @@ Describe 'DAP cleanup: New-DelegatedAdminDapCleanupPlan and Invoke-DelegatedAdmi
 
     It 'plans as a job: Write-Progress while listing, the job events with -Verbose' {
         Mock -ModuleName DelegatedAdmin -CommandName Write-Progress -MockWith { return }
-        $records = @(New-DelegatedAdminDapCleanupPlan -Verbose 4>&1)
+        # A temporary folder of this test's own: the machine's is shared with other runs, whose plans may be there.
+        $temporary = Join-Path -Path $TestDrive -ChildPath 'temp-plan'
+        $null = New-Item -ItemType Directory -Path $temporary
+        $saved = @{}
+        foreach ($name in @('TMPDIR', 'TMP', 'TEMP')) {
+            $saved[$name] = [Environment]::GetEnvironmentVariable($name)
+            [Environment]::SetEnvironmentVariable($name, $temporary)
+        }
+        try {
+            [System.IO.Path]::GetTempPath().TrimEnd([System.IO.Path]::DirectorySeparatorChar) | Should -Be $temporary
+            $records = @(New-DelegatedAdminDapCleanupPlan -Verbose 4>&1)
+        }
+        finally {
+            foreach ($name in @($saved.Keys)) {
+                [Environment]::SetEnvironmentVariable($name, $saved[$name])
+            }
+        }
         $plans = @($records | Where-Object { $_.PSObject.TypeNames -contains 'DelegatedAdmin.DapCleanupPlan' })
         $plans.Count | Should -Be 1
         $plans[0].Path | Should -BeNullOrEmpty
@@ -688,7 +704,7 @@ Describe 'DAP cleanup: New-DelegatedAdminDapCleanupPlan and Invoke-DelegatedAdmi
         Should -Invoke -ModuleName DelegatedAdmin -CommandName Write-Progress -ParameterFilter { $Status -like '*listed*' }
         Should -Invoke -ModuleName DelegatedAdmin -CommandName Write-Progress -ParameterFilter { $Completed }
         # The temporary plan file is gone.
-        @(Get-ChildItem -LiteralPath ([System.IO.Path]::GetTempPath()) -Filter ('DelegatedAdmin-plan-*.json')).Count | Should -Be 0
+        @(Get-ChildItem -LiteralPath $temporary -Filter ('DelegatedAdmin-plan-*.json')).Count | Should -Be 0
     }
 
     It 'honours -Include and -Exclude, and refuses ids that are not GUIDs' {
