@@ -254,7 +254,7 @@ pub enum RemoveStatus {
     NotFound,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RemovedAssignment {
     pub assignment_id: String,
@@ -347,6 +347,37 @@ pub async fn remove_assignment(
             .await
         }
     }
+}
+
+/// Read an assignment whose delete is already running (ARM answered 409 `AnotherOperationInProgress`: a
+/// delete sent by an interrupted or cancelled run) until ARM says it is gone, within the call's deadline.
+pub async fn wait_until_gone(
+    client: &Client,
+    opts: &CallOptions,
+    id: &AssignmentId,
+) -> Result<RemovedAssignment> {
+    let call = Call::new(client, &SERVICE, opts)?;
+    let mut url = call.endpoint.join(&id.path());
+    url.query_pairs_mut()
+        .append_pair("api-version", API_VERSION);
+    let what = format!("the delete of {id} that was already running");
+    let gone = RemovedAssignment {
+        assignment_id: id.to_string(),
+        status: RemoveStatus::Deleted,
+        operation_url: None,
+    };
+    lro::poll(
+        &call,
+        url,
+        &reqwest::header::HeaderMap::new(),
+        &what,
+        |answer| match answer {
+            Ok(_) => Ok(Step::Running),
+            Err(e) if e.kind == ErrorKind::NotFound => Ok(Step::Done(gone.clone())),
+            Err(e) => Err(e),
+        },
+    )
+    .await
 }
 
 #[derive(Clone, Copy)]

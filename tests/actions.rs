@@ -477,21 +477,41 @@ fn lighthouse_assignments_of_many_subscriptions_are_planned_by_managing_tenant_a
     let emu = lighthouse_emulator();
     let fx = emu.fixtures();
     let partner = fx["tenantId"].as_str().unwrap().to_string();
-    // What the library's own listing sees at each subscription's scope.
-    let mut expected = HashSet::new();
+    // What the library's own listing sees at each subscription's scope: the partner's delegations and
+    // another managing tenant's (the emulator seeds both), told apart by the fixtures.
+    let managed_by: HashMap<String, String> = fx["subscriptions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|s| s["assignments"].as_array().unwrap())
+        .map(|a| {
+            let id = a["id"].as_str().unwrap().to_string();
+            (id, a["managedByTenantId"].as_str().unwrap().to_string())
+        })
+        .collect();
+    let mut listed = HashSet::new();
     for s in fx["subscriptions"].as_array().unwrap() {
-        let listed = ok(
+        let page = ok(
             da_list_lighthouse_assignments,
             &request(
                 &emu,
                 json!({ "scope": format!("/subscriptions/{}", s["subscriptionId"].as_str().unwrap()) }),
             ),
         );
-        for a in listed["assignments"].as_array().unwrap() {
-            expected.insert(a["id"].as_str().unwrap().to_string());
+        for a in page["assignments"].as_array().unwrap() {
+            listed.insert(a["id"].as_str().unwrap().to_string());
         }
     }
+    let expected: HashSet<String> = listed
+        .iter()
+        .filter(|id| managed_by[*id] == partner)
+        .cloned()
+        .collect();
     assert!(expected.len() >= 6, "{expected:?}");
+    assert!(
+        expected.len() < listed.len(),
+        "another tenant's too: {listed:?}"
+    );
 
     let e = err(
         da_plan,
@@ -516,7 +536,7 @@ fn lighthouse_assignments_of_many_subscriptions_are_planned_by_managing_tenant_a
     assert_eq!(
         keys(&other["kept"], "assignmentId", |e| e["reason"]
             == "other_managing_tenant"),
-        expected
+        listed
     );
 
     let dir = temp_dir("lighthouse-actions");
@@ -570,9 +590,17 @@ fn lighthouse_assignments_of_many_subscriptions_are_planned_by_managing_tenant_a
     let deletes = writes(&emu, "/subscriptions/");
     assert_eq!(deletes.len(), expected.len(), "{deletes:?}");
     let again = ok(da_apply, &request(&emu, json!({ "planPath": plan_path })));
+    let mut kept = HashSet::new();
     for o in again["outcomes"].as_array().unwrap() {
-        assert_eq!(o["reasonCode"], "already_done", "{o}");
+        if o["stage"] == "plan" {
+            // Kept by the plan: another tenant's delegation, never touched.
+            assert_eq!(o["reasonCode"], "other_managing_tenant", "{o}");
+            kept.insert(o["assignmentId"].as_str().unwrap().to_string());
+        } else {
+            assert_eq!(o["reasonCode"], "already_done", "{o}");
+        }
     }
+    assert_eq!(kept, &listed - &expected);
     assert_eq!(writes(&emu, "/subscriptions/").len(), expected.len());
     let e = err(
         da_apply,
@@ -656,4 +684,90 @@ fn the_dap_cleanup_is_the_remove_dap_action_of_the_same_functions() {
     let planned = ok(da_job_result, &json!({ "jobId": id, "waitSeconds": 30 }));
     assert_eq!(planned["action"], "gdapLifecycle");
     ok(da_job_free, &json!({ "jobId": id }));
+}
+
+#[test]
+fn a_lighthouse_removal_cancelled_midway_resumes_with_its_journal_and_removes_each_once() {
+    let emu = lighthouse_emulator();
+    let partner = emu.fixtures()["tenantId"].clone();
+    let plan = ok(
+        da_plan,
+        &request(
+            &emu,
+            json!({ "action": "removeLighthouseAssignment", "managedByTenantIds": [partner] }),
+        ),
+    );
+    let n = plan["candidates"].as_array().unwrap().len();
+    assert!(n >= 6, "{n}");
+    let dir = temp_dir("lighthouse-resume");
+    let journal = dir.join("journal.jsonl");
+    // A bucket of one token refilled at 5 a second: slow enough to cancel in the middle.
+    let slow = json!({ "plan": plan, "journalPath": journal, "deleteBucket": 1, "deleteRefillPerSecond": 5, "concurrency": 2 });
+    let mut start = request(&emu, slow.clone());
+    merge(&mut start, json!({ "operation": "apply" }));
+    let job = ok(da_job_start, &start)["jobId"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while poll(&job)["progress"]["removed"].as_u64().unwrap_or(0) < 2 {
+        assert!(std::time::Instant::now() < deadline, "no progress");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    ok(da_job_cancel, &json!({ "jobId": job }));
+    let first = ok(da_job_result, &json!({ "jobId": job, "waitSeconds": 30 }));
+    ok(da_job_free, &json!({ "jobId": job }));
+    assert_eq!(first["stoppedEarly"], true);
+    let removed_first = first["counts"]["removed"].as_u64().unwrap() as usize;
+    assert!(
+        removed_first >= 2 && removed_first < n,
+        "{}",
+        first["counts"]
+    );
+
+    // Kill right after a delete was sent: forge a "started" line without its outcome for one removed above.
+    let gone = first["outcomes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["outcome"] == "removed")
+        .unwrap()["assignmentId"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let text = std::fs::read_to_string(&journal).unwrap();
+    let mut forged: String = text
+        .lines()
+        .filter(|l| !(l.contains("\"type\":\"outcome\"") && l.contains(&gone)))
+        .collect::<Vec<_>>()
+        .join("\n");
+    forged.push('\n');
+    std::fs::write(&journal, forged).unwrap();
+
+    let resumed = ok(
+        da_apply,
+        &request(&emu, json!({ "plan": plan, "journalPath": journal })),
+    );
+    counts_add_up(&resumed, "removed");
+    assert_eq!(
+        resumed["counts"]["removed"].as_u64().unwrap() as usize,
+        n,
+        "{}",
+        resumed["outcomes"]
+    );
+    let by = outcomes_by(&resumed, "assignmentId");
+    assert_eq!(
+        by[&gone]["reasonCode"], "removed_by_interrupted_run",
+        "{}",
+        by[&gone]
+    );
+    let mut per: HashMap<String, usize> = HashMap::new();
+    for w in writes(&emu, "/subscriptions/") {
+        *per.entry(w.path.to_ascii_lowercase()).or_default() += 1;
+    }
+    assert_eq!(per.len(), n, "{per:?}");
+    assert!(
+        per.values().all(|&c| c == 1),
+        "each assignment deleted once: {per:?}"
+    );
 }

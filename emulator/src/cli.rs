@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use crate::cloud::Cloud;
-use crate::config::{Config, MAX_GDAP_PAGE_SIZE};
+use crate::config::{Config, RateLimit, ARM_DELETE_BUCKET, MAX_GDAP_PAGE_SIZE};
 
 pub const USAGE: &str = "\
 da-emulator: a loopback emulator of the Microsoft identity platform, Partner Center, the delegated
@@ -18,7 +18,12 @@ Options (defaults in brackets):
   --inactive-dap <N>        how many of them have an inactive DAP relationship [30% of customers]
   --seed <N>                seed of ids, names, dates and failure draws [1]
   --latency-ms <MS>         delay added to every service request [0]
-  --rate-limit <N>          service requests admitted per second, 0 = unlimited [0]
+  --rate-limit <N>          service requests admitted per second over all services, 0 = unlimited [0]
+  --rate-limit-partner-center <N[/S]>  Partner Center's own limit: N requests per S seconds [S=1; off]
+  --rate-limit-customers-api <N[/S]>   the delegated admin customers API's own limit [off]
+  --rate-limit-cloudcockpit <N[/S]>    CloudCockpit's own limit [off]
+  --rate-limit-arm <N[/S]>             ARM's own limit [off]
+  --rate-limit-graph <N[/S]>           Microsoft Graph's own limit [off]
   --fail-rate <F>           fraction of service requests answered 503 [0.0]
   --lro-polls <N>           polls a Lighthouse delete stays running [2]
   --lro-retry-after <S>     Retry-After of the Lighthouse delete's and GDAP operations' 202s [0]
@@ -26,6 +31,13 @@ Options (defaults in brackets):
   --device-interval <S>     device code polling interval in seconds [1]
   --arm-page-size <N>       registration assignments per ARM page, 0 = one page [2]
   --subscriptions <N>       Lighthouse-delegated subscriptions [3]
+  --assignments-per-subscription <N>  registration assignments per subscription, the last at its
+                            resource group [4]
+  --arm-delete-bucket <N|on|off>  ARM's delete token bucket per subscription and principal: N tokens,
+                            on = 200 (what ARM documents), 0 or off = no bucket [off]
+  --arm-delete-refill-per-second <N>  tokens back per second, at least 1 (ARM documents 10) [10]
+  --arm-check-delete-permission  refuse (403) deleting an assignment another tenant manages or
+                            whose definition lacks the delete role
   --gdap-relationships <N>  Graph GDAP relationships to seed [one per customer]
   --gdap-page-size <N>      GDAP list items per page without $top, 1..300 [100]
   --gdap-lro-polls <N>      polls a GDAP Global Administrator removal stays running [2]
@@ -100,6 +112,23 @@ const IDENTITY_VALUE_FLAGS: [&str; 5] = [
     "--auth-code-lifetime",
 ];
 
+/// The options of Lighthouse at scale and of the per-service limits (beside [`VALUE_FLAGS`]) that take a
+/// value.
+const SCALE_VALUE_FLAGS: [&str; 8] = [
+    "--assignments-per-subscription",
+    "--arm-delete-bucket",
+    "--arm-delete-refill-per-second",
+    "--rate-limit-partner-center",
+    "--rate-limit-customers-api",
+    "--rate-limit-cloudcockpit",
+    "--rate-limit-arm",
+    "--rate-limit-graph",
+];
+
+fn rate_limit(flag: &str, value: &str) -> Result<Option<RateLimit>, String> {
+    RateLimit::parse(value).map_err(|e| format!("{flag}: {e}"))
+}
+
 /// Parses the arguments after the program name (`--flag value` or `--flag=value`). An unknown option is an
 /// error wherever it stands (also after `--help`); the help is asked for with `-h`/`--help` only.
 pub fn parse_args<I: IntoIterator<Item = String>>(args: I) -> Result<Command, String> {
@@ -121,10 +150,16 @@ pub fn parse_args<I: IntoIterator<Item = String>>(args: I) -> Result<Command, St
                 exit_on_stdin_eof = true;
                 continue;
             }
-            "-h" | "--help" | "--exit-on-stdin-eof" => {
+            "--arm-check-delete-permission" if inline.is_none() => {
+                config.arm_check_delete_permission = true;
+                continue;
+            }
+            "-h" | "--help" | "--exit-on-stdin-eof" | "--arm-check-delete-permission" => {
                 return Err(format!("{flag} takes no value"));
             }
-            f if VALUE_FLAGS.contains(&f) || IDENTITY_VALUE_FLAGS.contains(&f) => {}
+            f if VALUE_FLAGS.contains(&f)
+                || IDENTITY_VALUE_FLAGS.contains(&f)
+                || SCALE_VALUE_FLAGS.contains(&f) => {}
             f if f.starts_with('-') => return Err(format!("unknown option '{f}'")),
             f => return Err(format!("unexpected argument '{f}' (options start with --)")),
         }
@@ -186,6 +221,34 @@ pub fn parse_args<I: IntoIterator<Item = String>>(args: I) -> Result<Command, St
                 config.client_certificates.push(pem);
             }
             "--auth-code-lifetime" => config.auth_code_lifetime = number(&flag, v)?,
+            "--assignments-per-subscription" => {
+                config.assignments_per_subscription = number(&flag, v)?
+            }
+            "--arm-delete-bucket" => {
+                config.arm_delete_bucket = match v {
+                    "on" => ARM_DELETE_BUCKET,
+                    "off" => 0,
+                    n => number(&flag, n)?,
+                }
+            }
+            "--arm-delete-refill-per-second" => {
+                let rate: u32 = number(&flag, v)?;
+                if rate == 0 {
+                    return Err(format!("{flag}: 0 never refills; give at least 1"));
+                }
+                config.arm_delete_refill_per_second = rate;
+            }
+            "--rate-limit-partner-center" => {
+                config.service_rate_limits.partner_center = rate_limit(&flag, v)?
+            }
+            "--rate-limit-customers-api" => {
+                config.service_rate_limits.customers_api = rate_limit(&flag, v)?
+            }
+            "--rate-limit-cloudcockpit" => {
+                config.service_rate_limits.cloud_cockpit = rate_limit(&flag, v)?
+            }
+            "--rate-limit-arm" => config.service_rate_limits.arm = rate_limit(&flag, v)?,
+            "--rate-limit-graph" => config.service_rate_limits.graph = rate_limit(&flag, v)?,
             other => return Err(format!("unknown option '{other}'")),
         }
     }
@@ -201,6 +264,7 @@ pub fn parse_args<I: IntoIterator<Item = String>>(args: I) -> Result<Command, St
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::config::ServiceRateLimits;
 
     fn run(args: &[&str]) -> Result<CliOptions, String> {
         match parse_args(args.iter().map(|s| s.to_string()))? {
@@ -266,6 +330,89 @@ mod tests {
             .starts_with("--client-certificate: cannot read"));
         assert!(run(&["--gdap-page-size", "0"]).is_err());
         assert_eq!(run(&["--help"]).unwrap_err(), "help");
+    }
+
+    #[test]
+    fn lighthouse_scale_and_service_limits() {
+        let c = run(&[
+            "--subscriptions",
+            "200",
+            "--assignments-per-subscription=10",
+            "--arm-delete-bucket",
+            "200",
+            "--arm-delete-refill-per-second",
+            "10",
+            "--arm-check-delete-permission",
+            "--rate-limit-partner-center",
+            "500/60",
+            "--rate-limit-customers-api=20",
+            "--rate-limit-cloudcockpit",
+            "0",
+            "--rate-limit-arm",
+            "50",
+            "--rate-limit-graph",
+            "30/1",
+        ])
+        .unwrap()
+        .config;
+        assert_eq!(c.subscriptions, 200);
+        assert_eq!(c.assignments_per_subscription, 10);
+        assert_eq!(c.arm_delete_bucket, 200);
+        assert_eq!(c.arm_delete_refill_per_second, 10);
+        assert!(c.arm_check_delete_permission);
+        let limits = c.service_rate_limits;
+        assert_eq!(
+            limits.partner_center,
+            Some(RateLimit {
+                requests: 500,
+                per: Duration::from_secs(60)
+            })
+        );
+        assert_eq!(limits.customers_api, Some(RateLimit::per_second(20)));
+        assert_eq!(limits.cloud_cockpit, None, "0 is no limit");
+        assert_eq!(limits.arm, Some(RateLimit::per_second(50)));
+        assert_eq!(limits.graph, Some(RateLimit::per_second(30)));
+
+        assert_eq!(
+            run(&["--arm-delete-bucket", "on"])
+                .unwrap()
+                .config
+                .arm_delete_bucket,
+            200
+        );
+        assert_eq!(
+            run(&["--arm-delete-bucket=off"])
+                .unwrap()
+                .config
+                .arm_delete_bucket,
+            0
+        );
+
+        let defaults = run(&[]).unwrap().config;
+        assert_eq!(defaults.assignments_per_subscription, 4);
+        assert_eq!(defaults.arm_delete_bucket, 0, "off unless asked for");
+        assert_eq!(defaults.arm_delete_refill_per_second, 10);
+        assert!(!defaults.arm_check_delete_permission);
+        assert_eq!(defaults.service_rate_limits, ServiceRateLimits::default());
+
+        for (args, why) in [
+            (
+                &["--arm-delete-refill-per-second", "0"][..],
+                "never refills",
+            ),
+            (&["--rate-limit-graph", "fast"], "is not N or N/SECONDS"),
+            (&["--rate-limit-arm", "5/0"], "SECONDS at least 1"),
+            (&["--rate-limit-arm", "5/x"], "SECONDS at least 1"),
+            (&["--arm-check-delete-permission=yes"], "takes no value"),
+            (
+                &["--assignments-per-subscription", "-1"],
+                "not a valid number",
+            ),
+            (&["--arm-delete-bucket", "yes"], "not a valid number"),
+        ] {
+            let error = run(args).unwrap_err();
+            assert!(error.contains(why), "{args:?}: {error}");
+        }
     }
 
     #[test]

@@ -21,6 +21,8 @@ pub struct Config {
     pub latency: Duration,
     /// Service requests admitted per one-second window over all services; 0 = no limit.
     pub rate_limit: u32,
+    /// Limits of each service on its own (beside `rate_limit`), each answered with that service's 429.
+    pub service_rate_limits: ServiceRateLimits,
     /// Fraction (0.0..=1.0) of admitted service requests answered 503.
     pub fail_rate: f64,
     /// The only client id the client credentials grant accepts.
@@ -44,6 +46,18 @@ pub struct Config {
     pub arm_page_size: usize,
     /// Number of Azure subscriptions delegated through Lighthouse.
     pub subscriptions: usize,
+    /// Registration assignments seeded in each subscription: the last one at its resource group (when
+    /// there are at least two), the others at subscription scope. 4 = three plus one.
+    pub assignments_per_subscription: usize,
+    /// ARM's subscription delete bucket (token bucket) per subscription and principal; each DELETE of a
+    /// registration assignment takes a token, an empty bucket answers 429. 0 = no bucket (ARM documents 200).
+    pub arm_delete_bucket: u32,
+    /// Tokens added to a delete bucket per second (ARM documents 10); at least 1.
+    pub arm_delete_refill_per_second: u32,
+    /// Refuse (403 `AuthorizationFailed`) the DELETE of a registration assignment the partner may not remove:
+    /// one managed by another tenant, or whose definition lacks the Managed Services Registration Assignment
+    /// Delete Role. Off by default (every delete is accepted).
+    pub arm_check_delete_permission: bool,
     /// Microsoft Graph GDAP relationships to seed; `None` = one per customer.
     pub gdap_relationships: Option<usize>,
     /// GDAP list items per page without `$top` (1..=300; larger values are taken as 300).
@@ -79,6 +93,7 @@ impl Default for Config {
             seed: 1,
             latency: Duration::ZERO,
             rate_limit: 0,
+            service_rate_limits: ServiceRateLimits::default(),
             fail_rate: 0.0,
             client_id: DEFAULT_CLIENT_ID.to_string(),
             client_secret: DEFAULT_CLIENT_SECRET.to_string(),
@@ -90,6 +105,10 @@ impl Default for Config {
             device_interval: 1,
             arm_page_size: 2,
             subscriptions: 3,
+            assignments_per_subscription: DEFAULT_ASSIGNMENTS_PER_SUBSCRIPTION,
+            arm_delete_bucket: 0,
+            arm_delete_refill_per_second: ARM_DELETE_REFILL_PER_SECOND,
+            arm_check_delete_permission: false,
             gdap_relationships: None,
             gdap_page_size: DEFAULT_GDAP_PAGE_SIZE,
             gdap_lro_polls: 2,
@@ -117,8 +136,70 @@ pub const DEFAULT_PARTNER_TENANT_ID: &str = "5f0b1c6e-8a3d-4b7e-9c21-0d4e6f8a9b1
 pub const DEFAULT_GDAP_PAGE_SIZE: usize = 100;
 /// The largest page Graph's GDAP lists serve (and the largest `$top`).
 pub const MAX_GDAP_PAGE_SIZE: usize = 300;
+/// Default `assignments_per_subscription`: three at subscription scope, one at the resource group.
+pub const DEFAULT_ASSIGNMENTS_PER_SUBSCRIPTION: usize = 4;
+/// ARM's documented subscription delete bucket: 200 tokens.
+pub const ARM_DELETE_BUCKET: u32 = 200;
+/// ARM's documented refill of the subscription delete bucket: 10 tokens a second.
+pub const ARM_DELETE_REFILL_PER_SECOND: u32 = 10;
 /// Default `tenant_domain`.
 pub const DEFAULT_TENANT_DOMAIN: &str = "portal.cloudcockpit.com";
+
+/// At most `requests` admissions per fixed window of `per` (a window starts at every whole multiple of
+/// `per` since the emulator started).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RateLimit {
+    pub requests: u32,
+    pub per: Duration,
+}
+
+impl RateLimit {
+    /// `requests` per one-second window.
+    pub fn per_second(requests: u32) -> RateLimit {
+        RateLimit {
+            requests,
+            per: Duration::from_secs(1),
+        }
+    }
+
+    /// `N` (per second) or `N/S` (per S seconds), e.g. `500/60` for Partner Center's 500 a minute. `0` or
+    /// `0/S` is no limit (None).
+    pub fn parse(text: &str) -> Result<Option<RateLimit>, String> {
+        let (requests, seconds) = match text.split_once('/') {
+            Some((n, s)) => (n, s),
+            None => (text, "1"),
+        };
+        let requests: u32 = requests
+            .trim()
+            .parse()
+            .map_err(|_| format!("'{text}' is not N or N/SECONDS"))?;
+        let seconds: u64 = seconds
+            .trim()
+            .parse()
+            .ok()
+            .filter(|s| *s > 0)
+            .ok_or_else(|| format!("'{text}' is not N or N/SECONDS (SECONDS at least 1)"))?;
+        Ok((requests > 0).then(|| RateLimit {
+            requests,
+            per: Duration::from_secs(seconds),
+        }))
+    }
+}
+
+/// A limit per service (None = that service has no limit of its own).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ServiceRateLimits {
+    /// Partner Center REST (`/v1/customers...`).
+    pub partner_center: Option<RateLimit>,
+    /// The Partner Customer Delegated Administration API (`delegatedAdminCustomers`).
+    pub customers_api: Option<RateLimit>,
+    /// CloudCockpit.
+    pub cloud_cockpit: Option<RateLimit>,
+    /// Azure Resource Manager (subscriptions, Lighthouse).
+    pub arm: Option<RateLimit>,
+    /// Microsoft Graph (GDAP).
+    pub graph: Option<RateLimit>,
+}
 
 impl Config {
     /// The number of inactive DAP customers actually seeded.

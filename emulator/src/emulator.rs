@@ -12,7 +12,7 @@ use crate::config::Config;
 use crate::control::faults::Faults;
 use crate::control::reqlog::LoggedRequest;
 use crate::server;
-use crate::state::fixtures::fixtures;
+use crate::state::fixtures::{fixtures, fixtures_with, Detail};
 use crate::state::AppState;
 
 /// A running emulator. Dropping it shuts the server down (open connections are closed).
@@ -70,6 +70,12 @@ impl Emulator {
     /// The same JSON as `GET /_emulator/fixtures`.
     pub fn fixtures(&self) -> Value {
         fixtures(&self.app)
+    }
+
+    /// The same JSON as `GET /_emulator/fixtures?lighthouse=summary`: no Lighthouse assignment listed
+    /// (subscriptions with their `assignmentCount`, the totals), for worlds too large to list.
+    pub fn fixtures_summary(&self) -> Value {
+        fixtures_with(&self.app, Detail::Summary)
     }
 
     /// The same entries as `GET /_emulator/requests`.

@@ -34,11 +34,13 @@ mod timefmt;
 
 pub use cloud::Cloud;
 pub use config::{
-    Config, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_IDENTITY_HEADER, DEFAULT_MSI_SECRET,
-    DEFAULT_PARTNER_TENANT_ID, DEFAULT_TENANT_DOMAIN,
+    Config, RateLimit, ServiceRateLimits, ARM_DELETE_BUCKET, ARM_DELETE_REFILL_PER_SECOND,
+    DEFAULT_ASSIGNMENTS_PER_SUBSCRIPTION, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET,
+    DEFAULT_IDENTITY_HEADER, DEFAULT_MSI_SECRET, DEFAULT_PARTNER_TENANT_ID, DEFAULT_TENANT_DOMAIN,
 };
 pub use control::faults::Faults;
 pub use control::reqlog::LoggedRequest;
 pub use emulator::Emulator;
 pub use server::{serve, serve_with_shutdown};
+pub use state::lighthouse::seed::{OTHER_MSP_NAME, OTHER_MSP_TENANT_ID};
 pub use state::listen_url;

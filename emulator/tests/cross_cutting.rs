@@ -3,7 +3,7 @@ mod common;
 use std::time::{Duration, Instant};
 
 use common::*;
-use delegated_admin_emulator::{Config, Emulator, Faults};
+use delegated_admin_emulator::{Config, Emulator, Faults, RateLimit, ServiceRateLimits};
 use serde_json::json;
 
 fn arm_list(emu: &Emulator) -> String {
@@ -65,6 +65,48 @@ fn arm_throttling_body() {
     let replies: Vec<Reply> = (0..4).map(|_| get(&emu, &target, &t)).collect();
     let throttled = replies.iter().find(|r| r.status == 429).expect("throttled");
     assert_eq!(throttled.json()["error"]["code"], "TooManyRequests");
+}
+
+#[test]
+fn each_service_has_a_limit_of_its_own() {
+    let emu = start(Config {
+        service_rate_limits: ServiceRateLimits {
+            arm: Some(RateLimit {
+                requests: 2,
+                per: Duration::from_secs(60),
+            }),
+            ..ServiceRateLimits::default()
+        },
+        ..Config::default()
+    });
+    let arm = token(&emu, ARM);
+    let customers = token(&emu, CUSTOMERS_API);
+    let target = arm_list(&emu);
+    let statuses: Vec<u16> = (0..4).map(|_| get(&emu, &target, &arm).status).collect();
+    // Two in the minute's window, unless the window turned between them (then at most four).
+    assert!(statuses.starts_with(&[200, 200]), "{statuses:?}");
+    let throttled = (0..3)
+        .map(|_| get(&emu, &target, &arm))
+        .find(|r| r.status == 429)
+        .expect("ARM's own limit");
+    assert_eq!(throttled.json()["error"]["code"], "TooManyRequests");
+    let seconds: u64 = throttled.header("Retry-After").unwrap().parse().unwrap();
+    assert!(
+        (1..=60).contains(&seconds),
+        "{seconds}: until the minute's window ends"
+    );
+    // The other services are not limited by ARM's.
+    for _ in 0..10 {
+        assert_eq!(get(&emu, CUSTOMERS_PATH, &customers).status, 200);
+    }
+    let stats = emu.stats();
+    let arm_throttled = stats["throttledByService"]["arm"].as_u64().unwrap();
+    assert!(arm_throttled >= 1);
+    assert_eq!(stats["throttled"].as_u64().unwrap(), arm_throttled);
+    for service in ["partnerCenter", "customersApi", "cloudCockpit", "graph"] {
+        assert_eq!(stats["throttledByService"][service], 0, "{service}");
+    }
+    assert_eq!(stats["armDeleteThrottled"], 0, "not the delete bucket");
 }
 
 #[test]

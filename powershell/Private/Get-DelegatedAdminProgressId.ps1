@@ -19,7 +19,7 @@ function Get-DelegatedAdminProgressId {
     [OutputType([int])]
     param(
         [Parameter(Mandatory = $true)]
-        [ValidateSet('planDapCleanup', 'applyDapCleanup', 'listCustomers', 'removeLighthouseAssignment', 'Pipeline')]
+        [ValidateSet('plan', 'apply', 'planDapCleanup', 'applyDapCleanup', 'listCustomers', 'removeLighthouseAssignment', 'Pipeline')]
         [string] $Operation
     )
 
@@ -30,6 +30,8 @@ function Get-DelegatedAdminProgressId {
         listCustomers              = 2
         removeLighthouseAssignment = 3
         Pipeline                   = 4
+        plan                       = 5
+        apply                      = 6
     }[$Operation]
     return ($base + $offset)
 }

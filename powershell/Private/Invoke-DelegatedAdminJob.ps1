@@ -64,7 +64,7 @@ function Invoke-DelegatedAdminJob {
     [OutputType([pscustomobject])]
     param(
         [Parameter(Mandatory = $true)]
-        [ValidateSet('planDapCleanup', 'applyDapCleanup', 'listCustomers', 'removeLighthouseAssignment')]
+        [ValidateSet('plan', 'apply', 'planDapCleanup', 'applyDapCleanup', 'listCustomers', 'removeLighthouseAssignment')]
         [string] $Operation,
 
         [Parameter()]
@@ -103,6 +103,8 @@ function Invoke-DelegatedAdminJob {
         applyDapCleanup            = 'da_apply_dap_cleanup'
         listCustomers              = 'da_list_delegated_admin_customers'
         removeLighthouseAssignment = 'da_remove_lighthouse_assignment'
+        plan                       = 'da_plan'
+        apply                      = 'da_apply'
     }[$Operation]
     $service = 'CustomerAdmin'
     if ($Operation -eq 'removeLighthouseAssignment') {
@@ -136,6 +138,26 @@ function Invoke-DelegatedAdminJob {
     $body = [ordered]@{ operation = $Operation }
     foreach ($key in $Request.Keys) {
         $body[$key] = $Request[$key]
+    }
+    if ($Operation -eq 'plan' -or $Operation -eq 'apply') {
+        # The engine's actions reach several services (Graph, Resource Manager, ...): each one's endpoint
+        # by name, and the cloud's default for any the connection does not set.
+        $endpoint = $null
+        $byService = [ordered]@{}
+        foreach ($name in @($connection.Endpoints.Keys)) {
+            $value = [string]$connection.Endpoints[$name]
+            if (-not [string]::IsNullOrEmpty($value)) {
+                $byService[$name.Substring(0, 1).ToLowerInvariant() + $name.Substring(1)] = $value
+            }
+        }
+        $distinct = @($byService.Values | Sort-Object -Unique)
+        if ($distinct.Count -eq 1 -and $byService.Count -eq $connection.Endpoints.Count) {
+            # -Endpoint (the emulator): one host for every service, Graph included.
+            $endpoint = $distinct[0]
+        }
+        elseif ($byService.Count -gt 0) {
+            $body['endpoints'] = $byService
+        }
     }
     if (-not [string]::IsNullOrEmpty($endpoint)) {
         $body['endpoint'] = $endpoint

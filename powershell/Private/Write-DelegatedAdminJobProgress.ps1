@@ -35,7 +35,7 @@ function Write-DelegatedAdminJobProgress {
     [OutputType([void])]
     param(
         [Parameter(Mandatory = $true)]
-        [ValidateSet('planDapCleanup', 'applyDapCleanup', 'listCustomers', 'removeLighthouseAssignment')]
+        [ValidateSet('plan', 'apply', 'planDapCleanup', 'applyDapCleanup', 'listCustomers', 'removeLighthouseAssignment')]
         [string] $Operation,
 
         [Parameter(Mandatory = $true)]
@@ -81,6 +81,19 @@ function Write-DelegatedAdminJobProgress {
         $skipped = [long]$progress.skipped
         $inFlight = [long]$progress.inFlight
         $pauses = [long]$progress.throttlePauses
+    }
+
+    if ($Operation -eq 'plan') {
+        $relationships = [long]0
+        if ($null -ne $progress -and $null -ne $progress.PSObject.Properties['relationshipsListed']) {
+            $relationships = [long]$progress.relationshipsListed
+        }
+        $text = 'Planning ({0}): {1} relationships, {2} of {3} subscriptions listed' -f $phase, (& $n $relationships), (& $n $done), (& $n $total)
+        if ($state -eq 'cancelling') {
+            $text = 'Cancelling. ' + $text
+        }
+        Write-Progress -Id $Id -ParentId $ParentId -Activity $Activity -Status $text
+        return
     }
 
     if ($Operation -eq 'planDapCleanup' -or $Operation -eq 'listCustomers') {

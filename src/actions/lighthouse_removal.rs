@@ -328,6 +328,8 @@ pub async fn plan(
 pub struct RemoveLighthouseAssignments {
     client: Client,
     criteria: Criteria,
+    /// Assignments whose delete a killed or cancelled run sent and ARM still runs: followed, not sent again.
+    following: std::sync::Mutex<HashSet<String>>,
 }
 
 impl RemoveLighthouseAssignments {
@@ -345,6 +347,7 @@ impl RemoveLighthouseAssignments {
         Ok(RemoveLighthouseAssignments {
             client,
             criteria: plan.criteria.clone(),
+            following: std::sync::Mutex::new(HashSet::new()),
         })
     }
 }
@@ -389,11 +392,18 @@ impl Action for RemoveLighthouseAssignments {
         .await;
         for (subscription, found) in listed {
             let targets = by_subscription.remove(&subscription).unwrap_or_default();
-            let live: HashMap<String, LighthouseTarget> = match found {
+            let live: HashMap<String, (LighthouseTarget, bool)> = match found {
                 Ok(assignments) => assignments
                     .iter()
-                    .map(|a| target_of(a, subscription))
-                    .map(|t| (t.assignment_id.to_ascii_lowercase(), t))
+                    .map(|a| {
+                        let deleting = a
+                            .properties
+                            .provisioning_state
+                            .as_deref()
+                            .is_some_and(|s| s.eq_ignore_ascii_case("Deleting"));
+                        (target_of(a, subscription), deleting)
+                    })
+                    .map(|(t, d)| (t.assignment_id.to_ascii_lowercase(), (t, d)))
                     .collect(),
                 Err(e) => {
                     // Unknown now: not removed, and not journaled, so that a resume judges them again.
@@ -427,7 +437,15 @@ impl Action for RemoveLighthouseAssignments {
                         reason_codes::ALREADY_DONE,
                         "the recheck found the assignment gone",
                     ),
-                    Some(now) => match self.criteria.classify(now) {
+                    // A delete sent by the killed run that ARM still runs: followed to its end, not sent again.
+                    Some((_, true)) if in_flight.contains(&t.assignment_id) => {
+                        self.following
+                            .lock()
+                            .unwrap_or_else(|p| p.into_inner())
+                            .insert(t.assignment_id.clone());
+                        Verdict::Proceed
+                    }
+                    Some((now, _)) => match self.criteria.classify(now) {
                         Ok(_) => Verdict::Proceed,
                         Err((code, why)) => Verdict::skip(
                             "filter_no_longer_matches",
@@ -443,8 +461,40 @@ impl Action for RemoveLighthouseAssignments {
 
     async fn act<'a>(&'a self, ctx: &'a Context<'a>, t: &'a LighthouseTarget) -> Result<Acted> {
         let id = AssignmentId::parse(&t.assignment_id)?;
+        let follow = self
+            .following
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(&t.assignment_id);
+        if follow {
+            ctx.count_request();
+            lighthouse::wait_until_gone(&self.client, ctx.opts, &id).await?;
+            return Ok(Acted {
+                kind: OutcomeKind::Done,
+                code: Some(reason_codes::REMOVED_BY_INTERRUPTED_RUN.into()),
+                reason:
+                    "the delete sent by an interrupted run was still running; followed to its end"
+                        .into(),
+            });
+        }
         ctx.count_request();
-        let removed = lighthouse::remove_assignment(&self.client, ctx.opts, &id, true).await?;
+        let removed = match lighthouse::remove_assignment(&self.client, ctx.opts, &id, true).await {
+            // A delete is already running (sent by a run that was cancelled or killed while it ran): it is
+            // followed to its end, not sent again.
+            Err(e)
+                if e.status == Some(409)
+                    && e.code.as_deref() == Some("AnotherOperationInProgress") =>
+            {
+                ctx.count_request();
+                lighthouse::wait_until_gone(&self.client, ctx.opts, &id).await?;
+                return Ok(Acted {
+                    kind: OutcomeKind::Done,
+                    code: Some(reason_codes::REMOVED_BY_INTERRUPTED_RUN.into()),
+                    reason: "a delete already running (sent by an interrupted run) was followed to its end".into(),
+                });
+            }
+            other => other?,
+        };
         Ok(match removed.status {
             RemoveStatus::NotFound => Acted {
                 kind: OutcomeKind::Skipped,

@@ -84,7 +84,10 @@ Describe 'Every public cmdlet' {
     It 'is exercised by the Pester suite' {
         $text = (Get-ChildItem -Path (Join-Path -Path $PSScriptRoot -ChildPath '*.Tests.ps1') | ForEach-Object { Get-Content -LiteralPath $_.FullName -Raw }) -join "`n"
         $commands = @(Get-Command -Module DelegatedAdmin)
-        $commands.Count | Should -Be 11
+        # Exactly what the manifest exports (no private function leaks out).
+        $exported = @((Import-PowerShellDataFile -LiteralPath (Get-TestModuleManifest)).FunctionsToExport)
+        $commands.Count | Should -Be $exported.Count
+        $commands.Count | Should -BeGreaterThan 10
         foreach ($command in $commands) {
             # Called, not only named: followed by a parameter, a pipe or the end of a line.
             $text | Should -Match ('(?m)' + [regex]::Escape($command.Name) + '(\s+-|\s*\||\s*$|\s*\))') -Because $command.Name

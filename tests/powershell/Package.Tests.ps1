@@ -192,7 +192,8 @@ $module = Get-Module -Name DelegatedAdmin
         $run = Invoke-ChildShell -Script $script -Environment $environment -Arguments @($feed)
         $run.ExitCode | Should -Be 0 -Because $run.Output
         $run.Output | Should -Match ("installed: {0} at {1}" -f [regex]::Escape($Version), [regex]::Escape($TestDrive))
-        $run.Output | Should -Match 'library: 11 commands'
+        $exported = @((Import-PowerShellDataFile -LiteralPath (Get-TestModuleManifest)).FunctionsToExport).Count
+        $run.Output | Should -Match ('library: {0} commands' -f $exported)
         Test-Path -LiteralPath (Join-Path -Path $TestDrive -ChildPath 'PSResourceGet') | Should -BeFalse
     }
 }

@@ -1,5 +1,5 @@
-//! The gate in front of every service endpoint, in this order: latency, injected faults, the rate
-//! limiter, `fail_rate`, the bearer token. It also renders handler errors in the service's shape and
+//! The gate in front of every service endpoint, in this order: latency, injected faults, the service-wide
+//! rate limiter, the service's own rate limiter, `fail_rate`, the bearer token. It also renders handler errors in the service's shape and
 //! stamps the correlation and request id headers on every answer.
 
 use std::sync::Arc;
@@ -57,8 +57,12 @@ async fn screen(
         app.stats.injected_failure();
         return Some(fault_response(fault, service));
     }
-    if let Err(seconds) = app.limiter.admit() {
-        app.stats.throttled();
+    if let Err(seconds) = app
+        .limiter
+        .admit()
+        .and_then(|()| app.service_limiters.admit(service))
+    {
+        app.stats.throttled(service);
         return Some(throttled(service, Some(seconds), Some(seconds.to_string())).into_response());
     }
     if app.config.fail_rate > 0.0 && lock(&app.fail_rng).chance(app.config.fail_rate) {
@@ -70,7 +74,8 @@ async fn screen(
         .map(IntoResponse::into_response)
 }
 
-fn bearer(headers: &HeaderMap) -> Option<&str> {
+/// The bearer token of a request, if it carries one.
+pub fn bearer(headers: &HeaderMap) -> Option<&str> {
     let value = headers.get(AUTHORIZATION)?.to_str().ok()?;
     let (scheme, token) = value.split_once(' ')?;
     let token = token.trim();

@@ -17,6 +17,37 @@ pub enum Service {
 }
 
 impl Service {
+    pub const ALL: [Service; 5] = [
+        Service::PartnerCenter,
+        Service::CustomersApi,
+        Service::CloudCockpit,
+        Service::Arm,
+        Service::Graph,
+    ];
+
+    /// The position in [`Service::ALL`].
+    pub fn index(self) -> usize {
+        match self {
+            Service::PartnerCenter => 0,
+            Service::CustomersApi => 1,
+            Service::CloudCockpit => 2,
+            Service::Arm => 3,
+            Service::Graph => 4,
+        }
+    }
+
+    /// The key of this service in the counters (`throttledByService`) and the names of its limit
+    /// (`--rate-limit-<kebab-case>`).
+    pub fn id(self) -> &'static str {
+        match self {
+            Service::PartnerCenter => "partnerCenter",
+            Service::CustomersApi => "customersApi",
+            Service::CloudCockpit => "cloudCockpit",
+            Service::Arm => "arm",
+            Service::Graph => "graph",
+        }
+    }
+
     pub fn audience(self) -> Audience {
         match self {
             Service::PartnerCenter => Audience::PartnerCenter,

@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -14,7 +14,8 @@ use serde::Deserialize;
 use serde_json::json;
 
 use crate::control::faults::Faults;
-use crate::state::fixtures::fixtures;
+use crate::http::query::Params;
+use crate::state::fixtures::{fixtures_with, Detail};
 use crate::state::AppState;
 
 pub fn routes() -> Router<Arc<AppState>> {
@@ -47,8 +48,19 @@ fn bad_request(message: String) -> Response {
     (StatusCode::BAD_REQUEST, Json(json!({ "error": message }))).into_response()
 }
 
-async fn get_fixtures(State(app): State<Arc<AppState>>) -> Response {
-    Json(fixtures(&app)).into_response()
+/// `?lighthouse=summary` leaves out the assignments (see [`Detail::Summary`]); `full` is the default.
+async fn get_fixtures(State(app): State<Arc<AppState>>, RawQuery(query): RawQuery) -> Response {
+    let params = Params::parse(query.as_deref());
+    let detail = match params.get_ignore_case("lighthouse") {
+        None | Some("full") => Detail::Full,
+        Some("summary") => Detail::Summary,
+        Some(other) => {
+            return bad_request(format!(
+                "lighthouse={other}: expected full (the default) or summary"
+            ))
+        }
+    };
+    Json(fixtures_with(&app, detail)).into_response()
 }
 
 async fn requests(State(app): State<Arc<AppState>>) -> Response {

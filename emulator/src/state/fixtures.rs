@@ -6,11 +6,19 @@ use uuid::Uuid;
 use super::gdap::model::{AssignmentStatus, AutoExtend, Status};
 use super::seed::INACTIVE_SAMPLE;
 use super::tokens::Audience;
-use super::{lock, read, AppState};
+use super::{lighthouse, lock, read, AppState};
 use crate::services::managed_identity::{API_VERSION, LEGACY_API_VERSION};
 use crate::timefmt::{format_ticks, now_ticks, TICKS_PER_DAY};
 
+pub use super::lighthouse::fixtures::Detail;
+
+/// Every fixture, with each Lighthouse assignment.
 pub fn fixtures(app: &AppState) -> Value {
+    fixtures_with(app, Detail::Full)
+}
+
+/// The fixtures, with the Lighthouse assignments in `detail`.
+pub fn fixtures_with(app: &AppState, detail: Detail) -> Value {
     let relationships: Vec<Value> = read(&app.relationships)
         .all()
         .iter()
@@ -24,25 +32,9 @@ pub fn fixtures(app: &AppState) -> Value {
         })
         .collect();
     let arm = lock(&app.arm);
-    let subscriptions: Vec<Value> = arm
-        .subscriptions()
-        .iter()
-        .map(|s| {
-            let assignments: Vec<Value> = arm
-                .all()
-                .iter()
-                .filter(|a| a.scope.subscription == s.id)
-                .map(|a| json!({ "id": a.id(), "name": a.name, "scope": a.scope.path() }))
-                .collect();
-            json!({
-                "subscriptionId": s.id,
-                "tenantId": s.tenant_id,
-                "displayName": s.display_name,
-                "resourceGroups": s.resource_groups,
-                "assignments": assignments,
-            })
-        })
-        .collect();
+    let subscriptions = lighthouse::fixtures::subscriptions(&arm, detail);
+    let lighthouse = lighthouse::fixtures::lighthouse(&arm, &app.config, detail);
+    drop(arm);
     let c = &app.config;
     let tenant = &c.partner_tenant_id;
     let certificates: Vec<Value> = read(&app.certificates)
@@ -78,6 +70,7 @@ pub fn fixtures(app: &AppState) -> Value {
         "inactiveDapCustomerIds": app.inactive_sample,
         "relationships": relationships,
         "subscriptions": subscriptions,
+        "lighthouse": lighthouse,
         "gdap": gdap(app),
     })
 }

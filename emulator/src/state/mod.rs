@@ -19,8 +19,9 @@ use serde_json::Value;
 use uuid::Uuid;
 
 use crate::config::Config;
+use crate::control::delete_buckets::DeleteBuckets;
 use crate::control::faults::{FaultState, Faults};
-use crate::control::limiter::RateLimiter;
+use crate::control::limiter::{RateLimiter, ServiceLimiters};
 use crate::control::reqlog::RequestLog;
 use crate::control::stats::Stats;
 use crate::rng::SeededRng;
@@ -81,6 +82,10 @@ pub struct AppState {
     pub directory: Directory,
     pub faults: FaultState,
     pub limiter: RateLimiter,
+    /// Each service's own limit (`service_rate_limits`).
+    pub service_limiters: ServiceLimiters,
+    /// ARM's subscription delete buckets (`arm_delete_bucket`).
+    pub arm_delete_buckets: DeleteBuckets,
     pub stats: Stats,
     pub log: RequestLog,
     /// Draws for `fail_rate`.
@@ -110,11 +115,7 @@ impl AppState {
             inactive_sample: seeded.inactive_sample,
             customers: RwLock::new(CustomerStore::new(seeded.customers)),
             relationships: RwLock::new(RelationshipStore::new(seeded.relationships)),
-            arm: Mutex::new(ArmStore::new(
-                seeded.subscriptions,
-                seeded.assignments,
-                config.lro_polls,
-            )),
+            arm: Mutex::new(ArmStore::new(seeded.lighthouse, config.lro_polls)),
             gdap: Mutex::new(GdapStore::new(seeded.gdap, &config)),
             tokens: Mutex::new(TokenStore::new(
                 config.token_lifetime,
@@ -125,6 +126,11 @@ impl AppState {
             directory: Directory::seed(&config),
             faults: FaultState::default(),
             limiter: RateLimiter::new(config.rate_limit),
+            service_limiters: ServiceLimiters::new(&config.service_rate_limits),
+            arm_delete_buckets: DeleteBuckets::new(
+                config.arm_delete_bucket,
+                config.arm_delete_refill_per_second,
+            ),
             stats: Stats::default(),
             log: RequestLog::default(),
             fail_rng: Mutex::new(SeededRng::new(config.seed ^ 0xFA11_FA11_FA11_FA11)),

@@ -4,9 +4,8 @@ use uuid::Uuid;
 
 use super::customers::Customer;
 use super::gdap::seed::{seed_gdap, SeededGdap};
-use super::lighthouse::{
-    Assignment, AssignmentState, Authorization, Definition, Scope, Subscription,
-};
+use super::lighthouse::seed::seed_lighthouse;
+use super::lighthouse::SeededLighthouse;
 use super::names::display_name;
 use super::relationships::Relationship;
 use crate::config::Config;
@@ -17,13 +16,6 @@ use crate::timefmt::{Ticks, TICKS_PER_DAY};
 pub const INACTIVE_SAMPLE: usize = 20;
 /// How many customers get a CloudCockpit relationship.
 const RELATIONSHIP_CUSTOMERS: usize = 10;
-/// Registration assignments per subscription at subscription scope (plus one at its resource group).
-const SUBSCRIPTION_ASSIGNMENTS: usize = 3;
-
-pub const MANAGED_BY_TENANT_NAME: &str = "Contoso Partner";
-const CONTRIBUTOR: &str = "b24988ac-6180-42a0-ab88-20f7382dd24c";
-const ASSIGNMENT_DELETE_ROLE: &str = "91c1777a-f3dc-4fae-b103-61d183457e46";
-const READER: &str = "acdd72a7-3385-48ef-bd42-f606fba81ae7";
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum DapKind {
@@ -38,8 +30,8 @@ pub struct Seeded {
     pub inactive_sample: Vec<Uuid>,
     pub provider_instance_id: Uuid,
     pub relationships: Vec<Relationship>,
-    pub subscriptions: Vec<Subscription>,
-    pub assignments: Vec<Assignment>,
+    /// Azure Lighthouse (drawn from a generator of its own).
+    pub lighthouse: SeededLighthouse,
     /// Microsoft Graph's GDAP relationships (drawn from a generator of their own).
     pub gdap: SeededGdap,
 }
@@ -55,15 +47,14 @@ pub fn seed(config: &Config, now: Ticks) -> Seeded {
         .collect();
     let provider_instance_id = rng.guid();
     let relationships = seed_relationships(&mut rng, &customers, now);
-    let (subscriptions, assignments) = seed_lighthouse(&mut rng, config, &customers, now);
+    let lighthouse = seed_lighthouse(config, &customers, now);
     let gdap = seed_gdap(config, &customers, |c| is_inactive(c, now), now);
     Seeded {
         customers,
         inactive_sample,
         provider_instance_id,
         relationships,
-        subscriptions,
-        assignments,
+        lighthouse,
         gdap,
     }
 }
@@ -74,7 +65,7 @@ pub fn is_inactive(c: &Customer, now: Ticks) -> bool {
 }
 
 /// A moment between `lo` and `hi` (+ up to one day) days before `now`.
-fn days_ago(rng: &mut SeededRng, now: Ticks, lo: u64, hi: u64) -> Ticks {
+pub(crate) fn days_ago(rng: &mut SeededRng, now: Ticks, lo: u64, hi: u64) -> Ticks {
     now - rng.between(lo, hi) as i64 * TICKS_PER_DAY - rng.below(TICKS_PER_DAY as u64) as i64
 }
 
@@ -165,64 +156,4 @@ fn seed_relationships(
             }
         })
         .collect()
-}
-
-fn seed_lighthouse(
-    rng: &mut SeededRng,
-    config: &Config,
-    customers: &[Customer],
-    now: Ticks,
-) -> (Vec<Subscription>, Vec<Assignment>) {
-    let mut subscriptions = Vec::new();
-    let mut assignments = Vec::new();
-    for n in 1..=config.subscriptions {
-        let id = rng.guid();
-        let (managee_id, managee_name) = match customers.get((n - 1) % customers.len().max(1)) {
-            Some(c) => (c.id, c.name.to_string()),
-            None => (rng.guid(), format!("Customer tenant {n}")),
-        };
-        let subscription = Subscription {
-            id,
-            resource_groups: vec![format!("rg-delegated-{n}")],
-            tenant_id: managee_id,
-            display_name: format!("{managee_name} - Azure subscription {n}"),
-        };
-        for a in 0..=SUBSCRIPTION_ASSIGNMENTS {
-            let resource_group =
-                (a == SUBSCRIPTION_ASSIGNMENTS).then(|| subscription.resource_groups[0].clone());
-            let definition = Definition {
-                id: rng.guid(),
-                name: format!("{MANAGED_BY_TENANT_NAME} managed services {n}.{}", a + 1),
-                description: "Azure Lighthouse delegation seeded by the emulator".to_string(),
-                authorizations: vec![
-                    Authorization {
-                        principal_id: rng.guid(),
-                        principal_id_display_name: "Contoso Partner Operators",
-                        role_definition_id: if a % 2 == 0 { CONTRIBUTOR } else { READER },
-                    },
-                    Authorization {
-                        principal_id: rng.guid(),
-                        principal_id_display_name: "Contoso Partner Admins",
-                        role_definition_id: ASSIGNMENT_DELETE_ROLE,
-                    },
-                ],
-                managee_tenant_id: managee_id,
-                managee_tenant_name: managee_name.clone(),
-                managed_by_tenant_id: config.partner_tenant_id.clone(),
-                managed_by_tenant_name: MANAGED_BY_TENANT_NAME.to_string(),
-            };
-            assignments.push(Assignment {
-                name: rng.guid(),
-                scope: Scope {
-                    subscription: subscription.id,
-                    resource_group,
-                },
-                definition,
-                state: AssignmentState::Succeeded,
-                created: days_ago(rng, now, 100, 900),
-            });
-        }
-        subscriptions.push(subscription);
-    }
-    (subscriptions, assignments)
 }

@@ -9,12 +9,14 @@ mod subscriptions;
 
 use std::sync::Arc;
 
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::routing::get;
 use axum::Router;
 use uuid::Uuid;
 
 use crate::http::errors::ApiError;
+use crate::http::gate::bearer;
+use crate::jwt;
 use crate::state::lighthouse::{ArmStore, Scope, PROVIDER};
 use crate::state::AppState;
 
@@ -102,4 +104,18 @@ pub(super) fn operation_url(app: &AppState, subscription: &Uuid, kind: &str, op:
         "{}/subscriptions/{subscription}{PROVIDER}/{kind}/{op}?api-version={API_VERSION}",
         app.url
     )
+}
+
+/// The object id (`oid`) of the caller's token: the principal ARM's limits and authorization messages name.
+pub(super) fn caller_object_id(headers: &HeaderMap) -> String {
+    bearer(headers)
+        .and_then(jwt::parse)
+        .and_then(|token| {
+            token
+                .payload
+                .get("oid")
+                .and_then(|oid| oid.as_str())
+                .map(str::to_string)
+        })
+        .unwrap_or_else(|| "00000000-0000-0000-0000-000000000000".to_string())
 }

@@ -1,6 +1,7 @@
 //! `GET /subscriptions?api-version=2022-12-01`: the subscriptions the caller can see, which for a partner
-//! are the ones delegated to it through Azure Lighthouse (each still holding a registration assignment),
-//! paged by `arm_page_size` with an absolute `nextLink`.
+//! are the ones delegated to it through Azure Lighthouse (each still holding one of its registration
+//! assignments), with every tenant managing something in them, paged by `arm_page_size` with an absolute
+//! `nextLink`.
 
 use std::sync::Arc;
 
@@ -58,26 +59,26 @@ pub async fn list(
         })?,
     };
     let store = lock(&app.arm);
-    // A subscription whose every delegation was removed is no longer the partner's to see.
-    let visible: Vec<_> = store
-        .subscriptions()
-        .iter()
-        .filter(|s| store.all().iter().any(|a| a.scope.subscription == s.id))
-        .collect();
+    // A subscription whose every delegation to the partner was removed is no longer the partner's to see.
+    let visible: Vec<_> = store.partner_subscriptions().collect();
     let page_size = match app.config.arm_page_size {
         0 => usize::MAX,
         n => n,
     };
-    let partner = &app.config.partner_tenant_id;
     let value: Vec<Value> = visible
         .iter()
         .skip(skip)
         .take(page_size)
         .map(|s| {
+            let managed_by: Vec<Value> = store
+                .managers_of(&s.id)
+                .into_iter()
+                .map(|t| json!({ "tenantId": t.id }))
+                .collect();
             json!({
                 "id": format!("/subscriptions/{}", s.id),
                 "authorizationSource": "RoleBased",
-                "managedByTenants": [{ "tenantId": partner }],
+                "managedByTenants": managed_by,
                 "subscriptionId": s.id,
                 "tenantId": s.tenant_id,
                 "displayName": s.display_name,
