@@ -361,7 +361,25 @@ pub fn write_html(ledger: &Ledger, out: &mut dyn Write) -> io::Result<()> {
         &s.lighthouse.delegations.to_string(),
         "Lighthouse delegations",
     )?;
-    out.write_all(b"</ul>\n<h2>Sources</h2>\n<table class=\"sources\" id=\"sources\"><thead><tr><th>source</th><th>service</th><th>status</th><th>items</th><th>detail</th></tr></thead><tbody>")?;
+    let mut tally: Vec<String> = Vec::new();
+    for (status, word) in [
+        (SourceStatus::Ok, "ok"),
+        (SourceStatus::Partial, "partial"),
+        (SourceStatus::Failed, "failed"),
+        (SourceStatus::Skipped, "skipped"),
+    ] {
+        let n = ledger.sources.iter().filter(|x| x.status == status).count();
+        if n > 0 {
+            tally.push(format!("{n} {word}"));
+        }
+    }
+    write!(
+        out,
+        "</ul>\n<details class=\"sources-box\"{}><summary>Sources: {}</summary>\n",
+        if failed.is_empty() { "" } else { " open" },
+        escape(&tally.join(", "))
+    )?;
+    out.write_all(b"<table class=\"sources\" id=\"sources\"><thead><tr><th>source</th><th>service</th><th>status</th><th>items</th><th>detail</th></tr></thead><tbody>")?;
     for src in &ledger.sources {
         let status = serde_json::to_value(src.status)
             .ok()
@@ -385,7 +403,7 @@ pub fn write_html(ledger: &Ledger, out: &mut dyn Write) -> io::Result<()> {
             escape(&detail)
         )?;
     }
-    out.write_all(b"</tbody></table>\n")?;
+    out.write_all(b"</tbody></table>\n</details>\n")?;
     out.write_all(
         b"<h2>Active GDAP relationships by the month they end</h2>\n<div id=\"chart-box\"><svg id=\"end-chart\" role=\"img\" aria-label=\"Active GDAP relationships by the month they end\"></svg></div>\n\
           <p class=\"legend\"><span class=\"sw noauto\"></span>without auto-extend<span class=\"sw auto\"></span>with auto-extend</p>\n\

@@ -31,7 +31,7 @@
     }
     var max = 1;
     months.forEach(function (m) { max = Math.max(max, m.a + m.n); });
-    var barW = 22, gap = 6, left = 36, top = 10, plotH = 160, bottom = 40;
+    var barW = 22, gap = 6, left = 36, top = 8, plotH = 120, bottom = 22;
     var width = left + months.length * (barW + gap) + 10;
     chart.setAttribute("width", String(width));
     chart.setAttribute("height", String(top + plotH + bottom));
@@ -69,17 +69,17 @@
   // ---- The table. ----
   var columns = [
     { key: "n", title: "Customer", type: "text" },
-    { key: "t", title: "Tenant ID", type: "text", cls: "id" },
+    { key: "r", title: "Risks", type: "risks", cls: "risks" },
     { key: "d", title: "DAP", type: "text" },
-    { key: "s", title: "Last partner sign-in", type: "text" },
+    { key: "s", title: "Last sign-in", type: "text" },
     { key: "ga", title: "Active GDAP", type: "num" },
     { key: "gt", title: "All GDAP", type: "num" },
-    { key: "e", title: "Next GDAP end", type: "text" },
+    { key: "e", title: "Next GDAP end", type: "text", cls: "nowrap" },
     { key: "x", title: "Global Admin", type: "bool" },
     { key: "g", title: "Security groups", type: "num" },
     { key: "l", title: "Lighthouse", type: "num" },
     { key: "m", title: "Managing tenants", type: "text" },
-    { key: "r", title: "Risks", type: "risks" },
+    { key: "t", title: "Tenant ID", type: "text", cls: "id" },
     { key: "p", title: "Access paths", type: "paths" }
   ];
   var state = { filter: "", risk: "", sort: "r", dir: "desc" };
@@ -147,6 +147,8 @@
       }
     } else if (col.key === "e" && v) {
       td.textContent = v + (row.de !== null ? " (" + row.de + " d)" : "");
+    } else if (col.key === "s") {
+      td.textContent = v ? v : (row.d === "on" || row.d === "off" ? "never" : "");
     } else if (col.key === "d") {
       td.textContent = v === "on" ? "enabled" : v === "off" ? "disabled" : v === "unreadable" ? "unreadable" : "not listed";
       if (v === "on") { td.className = "dap-on"; }
