@@ -18,6 +18,12 @@ function Get-DelegatedAdminAuthRequest {
     .PARAMETER Service
     The service the request goes to: PartnerCenter, CustomerAdmin, ResourceManager, CloudCockpit or Identity.
 
+    .PARAMETER AllServices
+    The request reaches several services (the access ledger): an AccessToken connection with tokens per service
+    gives {accessTokens: {customerAdmin, partnerCenter, resourceManager, cloudCockpit, graph}}, each service's own
+    token, else the one given with -AccessToken; a service with neither is left out (the library then reports
+    it, or skips Resource Manager). Other connections are unchanged: their credential gets a token per service.
+
     .OUTPUTS
     System.Collections.Specialized.OrderedDictionary
     #>
@@ -29,10 +35,36 @@ function Get-DelegatedAdminAuthRequest {
 
         [Parameter()]
         [ValidateSet('PartnerCenter', 'CustomerAdmin', 'ResourceManager', 'CloudCockpit', 'Identity')]
-        [string] $Service = 'PartnerCenter'
+        [string] $Service = 'PartnerCenter',
+
+        [Parameter()]
+        [switch] $AllServices
     )
 
     $auth = [ordered]@{}
+    $perService = $Connection.AccessTokens -is [System.Collections.IDictionary] -and $Connection.AccessTokens.Count -gt 0
+    if ($AllServices -and $Connection.AuthKind -eq 'AccessToken' -and $perService) {
+        $tokens = [ordered]@{}
+        foreach ($pair in @(
+                @('customerAdmin', 'CustomerAdmin'),
+                @('partnerCenter', 'PartnerCenter'),
+                @('resourceManager', 'ResourceManager'),
+                @('cloudCockpit', 'CloudCockpit'),
+                @('graph', 'Graph'))) {
+            $token = $null
+            if ($Connection.AccessTokens.ContainsKey($pair[1])) {
+                $token = $Connection.AccessTokens[$pair[1]]
+            }
+            if ($null -eq $token) {
+                $token = $Connection.AccessToken
+            }
+            if ($null -ne $token) {
+                $tokens[$pair[0]] = ConvertFrom-DelegatedAdminSecureString -SecureString $token
+            }
+        }
+        $auth['accessTokens'] = $tokens
+        return $auth
+    }
     switch ($Connection.AuthKind) {
         'AccessToken' {
             $token = $null

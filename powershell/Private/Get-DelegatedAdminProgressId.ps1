@@ -9,8 +9,8 @@ function Get-DelegatedAdminProgressId {
     its own (0x0DA1 and up), one per operation, so that its bars live beside anybody's.
 
     .PARAMETER Operation
-    planDapCleanup, applyDapCleanup, listCustomers, removeLighthouseAssignment, or Pipeline (the per-item bar of
-    the pipeline cmdlets).
+    plan, apply, planDapCleanup, applyDapCleanup, listCustomers, removeLighthouseAssignment, accessLedger, or
+    Pipeline (the per-item bar of the pipeline cmdlets).
 
     .OUTPUTS
     System.Int32
@@ -19,7 +19,7 @@ function Get-DelegatedAdminProgressId {
     [OutputType([int])]
     param(
         [Parameter(Mandatory = $true)]
-        [ValidateSet('plan', 'apply', 'planDapCleanup', 'applyDapCleanup', 'listCustomers', 'removeLighthouseAssignment', 'Pipeline')]
+        [ValidateSet('plan', 'apply', 'planDapCleanup', 'applyDapCleanup', 'listCustomers', 'removeLighthouseAssignment', 'accessLedger', 'Pipeline')]
         [string] $Operation
     )
 
@@ -32,6 +32,7 @@ function Get-DelegatedAdminProgressId {
         Pipeline                   = 4
         plan                       = 5
         apply                      = 6
+        accessLedger               = 7
     }[$Operation]
     return ($base + $offset)
 }

@@ -6,8 +6,9 @@ function Invoke-DelegatedAdminJob {
 
     .DESCRIPTION
     The shared engine of New-DelegatedAdminDapCleanupPlan, Invoke-DelegatedAdminDapCleanup,
-    Get-DelegatedAdminCustomer (listCustomers) and Remove-DelegatedAdminLighthouseAssignment -Wait
-    (removeLighthouseAssignment).
+    Get-DelegatedAdminCustomer (listCustomers), Remove-DelegatedAdminLighthouseAssignment -Wait
+    (removeLighthouseAssignment), New-DelegatedAdminPlan and Invoke-DelegatedAdminPlan (plan, apply) and
+    Get-DelegatedAdminAccessLedger (accessLedger).
     1. da_job_start with {"operation": planDapCleanup | applyDapCleanup | listCustomers |
        removeLighthouseAssignment, ...the operation's fields} plus the
        connection's auth, endpoint, authority, timeoutSeconds, maxRetries and a new correlationId. -RawJson members
@@ -27,7 +28,7 @@ function Invoke-DelegatedAdminJob {
     brings a token per service). removeLighthouseAssignment goes to Resource Manager.
 
     .PARAMETER Operation
-    planDapCleanup or applyDapCleanup.
+    plan, apply, planDapCleanup, applyDapCleanup, listCustomers, removeLighthouseAssignment or accessLedger.
 
     .PARAMETER Request
     The operation's own fields (camelCase, as in include/delegated_admin.h).
@@ -64,7 +65,7 @@ function Invoke-DelegatedAdminJob {
     [OutputType([pscustomobject])]
     param(
         [Parameter(Mandatory = $true)]
-        [ValidateSet('plan', 'apply', 'planDapCleanup', 'applyDapCleanup', 'listCustomers', 'removeLighthouseAssignment')]
+        [ValidateSet('plan', 'apply', 'planDapCleanup', 'applyDapCleanup', 'listCustomers', 'removeLighthouseAssignment', 'accessLedger')]
         [string] $Operation,
 
         [Parameter()]
@@ -105,6 +106,7 @@ function Invoke-DelegatedAdminJob {
         removeLighthouseAssignment = 'da_remove_lighthouse_assignment'
         plan                       = 'da_plan'
         apply                      = 'da_apply'
+        accessLedger               = 'da_access_ledger'
     }[$Operation]
     $service = 'CustomerAdmin'
     if ($Operation -eq 'removeLighthouseAssignment') {
@@ -139,8 +141,8 @@ function Invoke-DelegatedAdminJob {
     foreach ($key in $Request.Keys) {
         $body[$key] = $Request[$key]
     }
-    if ($Operation -eq 'plan' -or $Operation -eq 'apply') {
-        # The engine's actions reach several services (Graph, Resource Manager, ...): each one's endpoint
+    if ($Operation -eq 'plan' -or $Operation -eq 'apply' -or $Operation -eq 'accessLedger') {
+        # The engine's actions and the ledger reach several services (Graph, Resource Manager, ...): each one's endpoint
         # by name, and the cloud's default for any the connection does not set.
         $endpoint = $null
         $byService = [ordered]@{}
@@ -202,7 +204,14 @@ function Invoke-DelegatedAdminJob {
         $json = $null
         $startText = $null
         try {
-            $auth = Get-DelegatedAdminAuthRequest -Connection $connection -Service $service
+            if ($Operation -eq 'accessLedger') {
+                # The ledger reads three services: brought tokens go per service (a service without one is
+                # reported by the library as a source it could not read, or skipped for Resource Manager).
+                $auth = Get-DelegatedAdminAuthRequest -Connection $connection -Service $service -AllServices
+            }
+            else {
+                $auth = Get-DelegatedAdminAuthRequest -Connection $connection -Service $service
+            }
             $body['auth'] = $auth
             if ($Operation -eq 'applyDapCleanup' -and $connection.AuthKind -eq 'AccessToken') {
                 # Brought tokens have one audience each: the removals need Partner Center's.
@@ -231,6 +240,9 @@ function Invoke-DelegatedAdminJob {
         finally {
             foreach ($secrets in @($auth, $partnerCenterAuth)) {
                 if ($null -ne $secrets) {
+                    if ($secrets.Contains('accessTokens') -and $secrets['accessTokens'] -is [System.Collections.IDictionary]) {
+                        $secrets['accessTokens'].Clear()
+                    }
                     $secrets.Clear()
                 }
             }
