@@ -48,6 +48,14 @@ impl Client {
         &self.inner.transport
     }
 
+    /// The secrets of its credential, to scrub from anything written (none without a credential).
+    pub fn secrets(&self) -> Vec<crate::secret::Secret> {
+        self.credential()
+            .into_iter()
+            .flat_map(|c| c.secrets())
+            .collect()
+    }
+
     pub fn credential(&self) -> Option<&Arc<dyn TokenCredential>> {
         self.inner.credential.as_ref()
     }

@@ -178,12 +178,53 @@ pub struct AssignmentProperties {
 /// Items accepted in one ARM page (see [`crate::customers::MAX_PAGE_ITEMS`]).
 pub const MAX_PAGE_ITEMS: usize = 10_000;
 
+/// One page of an ARM list (`value`, `nextLink`).
 #[derive(Deserialize)]
-pub(crate) struct Page {
-    #[serde(default)]
-    pub(crate) value: crate::paging::CappedVec<RegistrationAssignment, MAX_PAGE_ITEMS>,
+#[serde(bound(deserialize = "T: Deserialize<'de>"))]
+pub(crate) struct ArmPage<T> {
+    #[serde(default = "crate::paging::CappedVec::default")]
+    pub(crate) value: crate::paging::CappedVec<T, MAX_PAGE_ITEMS>,
     #[serde(rename = "nextLink", default)]
     pub(crate) next_link: Option<String>,
+}
+
+/// A page of registration assignments (what the fuzz target parses).
+#[cfg_attr(not(feature = "fuzzing"), allow(dead_code))]
+pub(crate) type Page = ArmPage<RegistrationAssignment>;
+
+/// Every item of an ARM list from `first`, following `nextLink` (same origin only). A link already
+/// followed, or a page that adds nothing new while linking on, ends it with `server_error`; `what` names
+/// the items in that error, `id_of` gives an item's id to tell.
+pub(crate) async fn every_page<T: serde::de::DeserializeOwned>(
+    call: &Call,
+    first: url::Url,
+    what: &str,
+    id_of: impl Fn(&T) -> Option<&str>,
+) -> Result<Vec<T>> {
+    let mut url = first;
+    let mut out = Vec::new();
+    let mut guard = crate::paging::ListingGuard::new(call.service.name);
+    loop {
+        guard
+            .visit(&url)
+            .map_err(|why| call.error(ErrorKind::ServerError, why))?;
+        let page: ArmPage<T> = call
+            .execute(&Request::new(Method::GET, url), crate::paging::read_capped)
+            .await?;
+        let value = page.value.into_inner();
+        let added = guard.count_new(value.iter().map(&id_of));
+        out.extend(value);
+        match page.next_link.filter(|l| !l.is_empty()) {
+            Some(_) if added == 0 => {
+                return Err(guard.stuck(
+                    call,
+                    format!("a page listed no {what} that was not listed before, yet linked to another page"),
+                ))
+            }
+            Some(link) => url = call.follow(&link)?,
+            None => return Ok(out),
+        }
+    }
 }
 
 /// An ARM `$filter` as given: not blank, no control characters.
@@ -217,30 +258,10 @@ pub async fn list_assignments(
             q.append_pair("$filter", f);
         }
     }
-    let mut out = Vec::new();
-    let mut guard = crate::paging::ListingGuard::new(call.service.name);
-    loop {
-        guard
-            .visit(&url)
-            .map_err(|why| call.error(ErrorKind::ServerError, why))?;
-        let page: Page = call
-            .execute(&Request::new(Method::GET, url), crate::paging::read_capped)
-            .await?;
-        let value = page.value.into_inner();
-        let added = guard.count_new(value.iter().map(|a| a.id.as_deref()));
-        out.extend(value);
-        match page.next_link.filter(|l| !l.is_empty()) {
-            Some(_) if added == 0 => {
-                return Err(guard.stuck(
-                    &call,
-                    "a page listed no assignment that was not listed before, yet linked to another page"
-                        .into(),
-                ))
-            }
-            Some(link) => url = call.follow(&link)?,
-            None => return Ok(out),
-        }
-    }
+    every_page(&call, url, "assignment", |a: &RegistrationAssignment| {
+        a.id.as_deref()
+    })
+    .await
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

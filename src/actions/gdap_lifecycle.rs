@@ -623,10 +623,6 @@ impl Action for GdapLifecycle {
     }
 
     fn secrets(&self) -> Vec<Secret> {
-        self.client
-            .credential()
-            .into_iter()
-            .flat_map(|c| c.secrets())
-            .collect()
+        self.client.secrets()
     }
 }

@@ -515,10 +515,6 @@ impl Action for RemoveLighthouseAssignments {
     }
 
     fn secrets(&self) -> Vec<Secret> {
-        self.client
-            .credential()
-            .into_iter()
-            .flat_map(|c| c.secrets())
-            .collect()
+        self.client.secrets()
     }
 }

@@ -272,30 +272,13 @@ pub(crate) fn apply(c: Common, fields: Fields, control: Arc<JobControl>) -> Resu
         }
     };
     let journal = path(&input.journal_path);
-    let (report_path, csv_path) = (path(&input.report_path), path(&input.report_csv_path));
-    let outputs: Vec<OutputFile<'_>> = [
-        ("journalPath", &journal),
-        ("reportPath", &report_path),
-        ("reportCsvPath", &csv_path),
-    ]
-    .into_iter()
-    .filter_map(|(what, p)| p.as_deref().map(|path| OutputFile { what, path }))
-    .collect();
-    let inputs: Vec<OutputFile<'_>> = plan_file
-        .as_deref()
-        .map(|path| OutputFile {
-            what: "planPath",
-            path,
-        })
-        .into_iter()
-        .collect();
-    check_outputs(&outputs, &inputs)?;
-    let files = ReportFiles {
-        json: report_path,
-        csv: csv_path,
-        journaled: journal.is_some(),
-        summary_only: input.summary_only,
-    };
+    let files = ReportFiles::checked(
+        &journal,
+        path(&input.report_path),
+        path(&input.report_csv_path),
+        plan_file.as_deref(),
+        input.summary_only,
+    )?;
     let mut run = RunOptions {
         concurrency,
         journal,
@@ -352,11 +335,47 @@ fn typed<T: DeserializeOwned>(plan: Value) -> Result<T> {
     serde_json::from_value(plan).map_err(|e| Error::invalid(format!("the plan is not a plan: {e}")))
 }
 
-struct ReportFiles {
+/// Where an apply writes its report, checked with the journal before any request.
+pub(crate) struct ReportFiles {
     json: Option<PathBuf>,
     csv: Option<PathBuf>,
     journaled: bool,
     summary_only: bool,
+}
+
+impl ReportFiles {
+    /// Check the journal and report paths (absent or regular files in writable folders, all different, not
+    /// the plan file) before any request.
+    pub(crate) fn checked(
+        journal: &Option<PathBuf>,
+        json: Option<PathBuf>,
+        csv: Option<PathBuf>,
+        plan_file: Option<&std::path::Path>,
+        summary_only: bool,
+    ) -> Result<ReportFiles> {
+        let outputs: Vec<OutputFile<'_>> = [
+            ("journalPath", journal),
+            ("reportPath", &json),
+            ("reportCsvPath", &csv),
+        ]
+        .into_iter()
+        .filter_map(|(what, p)| p.as_deref().map(|path| OutputFile { what, path }))
+        .collect();
+        let inputs: Vec<OutputFile<'_>> = plan_file
+            .map(|path| OutputFile {
+                what: "planPath",
+                path,
+            })
+            .into_iter()
+            .collect();
+        check_outputs(&outputs, &inputs)?;
+        Ok(ReportFiles {
+            json,
+            csv,
+            journaled: journal.is_some(),
+            summary_only,
+        })
+    }
 }
 
 async fn applied<A: Action, C: Send + 'static>(
@@ -371,7 +390,7 @@ async fn applied<A: Action, C: Send + 'static>(
     match report {
         Ok(mut r) => {
             r.action = Some(A::NAME);
-            finish_report(r, &files)
+            finish_report(r, &files, "the plan was applied")
         }
         Err(e) => Err::<(), _>(e).into_done(),
     }
@@ -379,7 +398,11 @@ async fn applied<A: Action, C: Send + 'static>(
 
 /// Write the report files; one that cannot be written gives an `io` error envelope that still carries the
 /// report (every outcome is also in the journal).
-fn finish_report<T: Target>(mut report: Report<T>, files: &ReportFiles) -> Done {
+pub(crate) fn finish_report<T: Target>(
+    mut report: Report<T>,
+    files: &ReportFiles,
+    what_ran: &str,
+) -> Done {
     let mut failed = Vec::new();
     if let Some(p) = &files.json {
         if let Err(e) = report.write_json(p) {
@@ -395,7 +418,7 @@ fn finish_report<T: Target>(mut report: Report<T>, files: &ReportFiles) -> Done 
         Error::new(
             ErrorKind::Io,
             format!(
-                "the plan was applied ({} {}, {} failed, {} skipped), but {}; every outcome is in this envelope's result{}",
+                "{what_ran} ({} {}, {} failed, {} skipped), but {}; every outcome is in this envelope's result{}",
                 report.counts.done,
                 T::DONE,
                 report.counts.failed,

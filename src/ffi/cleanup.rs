@@ -1,6 +1,6 @@
 //! The DAP cleanup's JSON inputs, shared by the blocking exports and the job interface.
 
-use super::boundary::{Common, Done, IntoDone};
+use super::boundary::{Common, Done};
 use crate::cleanup::files::{check_outputs, write_json_file, OutputFile};
 use crate::cleanup::{self, ApplyOptions, JobControl, Plan, PlanRequest};
 use crate::error::{Error, Result};
@@ -183,66 +183,22 @@ pub(crate) fn apply(
         listing_timeout,
     };
     options.validate()?;
-    let (report_path, csv_path) = (path(&input.report_path), path(&input.report_csv_path));
-    let outputs: Vec<OutputFile<'_>> = [
-        ("journalPath", &options.journal),
-        ("reportPath", &report_path),
-        ("reportCsvPath", &csv_path),
-    ]
-    .into_iter()
-    .filter_map(|(what, p)| p.as_deref().map(|path| OutputFile { what, path }))
-    .collect();
-    let inputs: Vec<OutputFile<'_>> = plan_file
-        .as_deref()
-        .map(|path| OutputFile {
-            what: "planPath",
-            path,
-        })
-        .into_iter()
-        .collect();
-    check_outputs(&outputs, &inputs)?;
-    let summary_only = input.summary_only;
+    let files = super::actions::ReportFiles::checked(
+        &options.journal,
+        path(&input.report_path),
+        path(&input.report_csv_path),
+        plan_file.as_deref(),
+        input.summary_only,
+    )?;
     Ok(async move {
-        let mut report = match cleanup::apply(&client, &opts, plan, &options, &control).await {
-            Ok(r) => r,
-            Err(e) => {
-                return Done {
-                    result: None,
-                    error: Some(e),
-                    trace: None,
-                }
-            }
-        };
-        // The outcomes are in the journal already; a report that cannot be written must not cost them.
-        let mut failed = Vec::new();
-        if let Some(p) = &report_path {
-            if let Err(e) = report.write_json(p) {
-                failed.push(e.message);
-            }
+        match cleanup::apply(&client, &opts, plan, &options, &control).await {
+            // The outcomes are in the journal already; a report that cannot be written must not cost them.
+            Ok(report) => super::actions::finish_report(report, &files, "the cleanup ran"),
+            Err(e) => Done {
+                result: None,
+                error: Some(e),
+                trace: None,
+            },
         }
-        if let Some(p) = &csv_path {
-            if let Err(e) = report.write_csv(p) {
-                failed.push(e.message);
-            }
-        }
-        let error = (!failed.is_empty()).then(|| {
-            Error::new(
-                crate::error::ErrorKind::Io,
-                format!(
-                    "the cleanup ran ({} removed, {} failed, {} skipped), but {}; every outcome is in this envelope's result{}",
-                    report.counts.done,
-                    report.counts.failed,
-                    report.counts.skipped,
-                    failed.join("; "),
-                    if options.journal.is_some() { " and in the journal" } else { "" }
-                ),
-            )
-        });
-        if summary_only && error.is_none() {
-            report.outcomes = Vec::new();
-        }
-        let mut done = Ok::<_, Error>(report).into_done();
-        done.error = error;
-        done
     })
 }
