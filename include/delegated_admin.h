@@ -422,6 +422,37 @@ char *da_plan(const char *request_json);
 char *da_apply(const char *request_json);
 
 /**
+ * Build the access ledger: per customer tenant, its DAP state and last partner sign-in (the delegated admin
+ * customers listing), every GDAP relationship (status, end date, auto-extend, roles, Global Administrator,
+ * and for active ones their access assignments' security groups and roles) and the Azure Lighthouse
+ * delegations found (subscription, managing tenant, definition, standing and eligible authorizations),
+ * with the risks flagged (blocking; see `da_job_start` with operation `accessLedger` for progress and
+ * cancel).
+ *
+ * Request: `{"auth", "endpoint"?/"endpoints"?, "expiringWithinDays"? (0..730, default 60),
+ * "inactiveDays"? (1..3650, default 90), "subscriptions"?: [GUID] (default: every subscription the
+ * credential sees, ARM `GET /subscriptions`), "lighthouse"?: bool (default: read when the cloud has
+ * Resource Manager and the credential a token for it, else skipped and said so; true: required; false:
+ * never), "concurrency"? (listings in flight, 1..64, default 8), "format"?: "json" (default) | "csv" |
+ * "html", "outputPath"? (write the ledger there instead of returning it; checked before any request: an
+ * absent or regular file in a writable folder), ...}`.
+ * Result without outputPath, format json: `{"version","generatedAt","asOf","expiringWithinDays",
+ * "inactiveDays","complete","sources":[{"source","service","status": "ok"|"partial"|"failed"|"skipped",
+ * "items","failures","detail","error"}],"summary":{"customers","customersWithRisks","risks":[{"code",
+ * "label","customers","evaluated"}],"dap","relationships","lighthouse","gdapEndDatesByMonth":[{"month",
+ * "relationships","autoExtend","noAutoExtend"}]},"customers":[{"customerTenantId","displayName","dap",
+ * "gdapRelationships","lighthouseDelegations","risks":[{"code","detail"}]}],"unattributedDelegations"}`.
+ * With outputPath, or format csv/html: the same without `customers` and `unattributedDelegations`, plus
+ * `"output":{"format","path","bytes"}` and, without outputPath, `"content"` (the CSV or HTML text). A
+ * source that fails is in `sources` (`complete` false) and its risks are not judged; when no source can
+ * be read at all the call fails with the first failure's kind. A file that cannot be written gives
+ * `{"ok":false,"error":{"kind":"io",...},"result":<the ledger's head>}`.
+ *
+ * Returns a JSON envelope the caller frees with `da_string_free`.
+ */
+char *da_access_ledger(const char *request_json);
+
+/**
  * Start a long-running operation as a job and return at once.
  *
  * Request: the operation's own request plus `"operation"`: `"plan"` (the request of `da_plan`), `"apply"`
@@ -433,7 +464,9 @@ char *da_apply(const char *request_json);
  * `da_list_gdap_relationships`; progress counts `relationshipsListed`, a cancel ends it with a `conflict`
  * error and no relationships), `"removeGdapGlobalAdminRole"` (of `da_remove_gdap_global_admin_role`) or
  * `"terminateGdapRelationship"` (of `da_terminate_gdap_relationship`): a cancel of either stops waiting
- * for Graph (what Graph accepted goes on there) and ends it with a `conflict` error.
+ * for Graph (what Graph accepted goes on there) and ends it with a `conflict` error, or `"accessLedger"` (of
+ * `da_access_ledger`; progress counts `customersListed`, `relationshipsListed`, and `done` of `total`
+ * access assignment and subscription listings; a cancel ends it with a `conflict` error and no ledger).
  * Result: `{"jobId"}`. Then poll with `da_job_poll`, cancel with `da_job_cancel`, take the outcome with
  * `da_job_result`, and release it with `da_job_free`. Nothing is ever called back.
  *

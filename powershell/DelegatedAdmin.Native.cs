@@ -126,6 +126,9 @@ namespace DelegatedAdmin.Interop
         internal static extern IntPtr da_apply(byte[] requestJson);
 
         [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern IntPtr da_access_ledger(byte[] requestJson);
+
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern void da_string_free(IntPtr s);
     }
 
@@ -331,7 +334,8 @@ namespace DelegatedAdmin.Interop
                     "da_list_gdap_access_assignments",
                     "da_list_gdap_customers",
                     "da_plan",
-                    "da_apply"
+                    "da_apply",
+                    "da_access_ledger"
                 };
             }
         }
@@ -434,6 +438,9 @@ namespace DelegatedAdmin.Interop
         /// <summary>Applies a plan of any action, journaled and resumable; the report of every target.</summary>
         public static string Apply(string requestJson) { return Call(UnsafeNativeMethods.da_apply, requestJson); }
 
+        /// <summary>Builds the access ledger: per customer its DAP, GDAP and Lighthouse access paths and their risks, as JSON, CSV or a self-contained HTML page (blocking; for progress and cancellation use <see cref="JobStart"/> with "operation": "accessLedger").</summary>
+        public static string AccessLedger(string requestJson) { return Call(UnsafeNativeMethods.da_access_ledger, requestJson); }
+
         /// <summary>UTF-8 bytes of <paramref name="s"/> followed by one NUL; null gives null (a NULL pointer).</summary>
         public static byte[] ToUtf8NulTerminated(string s)
         {
@@ -490,6 +497,7 @@ namespace DelegatedAdmin.Interop
                 case "da_list_gdap_customers": return UnsafeNativeMethods.da_list_gdap_customers;
                 case "da_plan": return UnsafeNativeMethods.da_plan;
                 case "da_apply": return UnsafeNativeMethods.da_apply;
+                case "da_access_ledger": return UnsafeNativeMethods.da_access_ledger;
                 default:
                     throw new ArgumentException("Unknown native function '" + functionName + "'. Known: " + string.Join(", ", FunctionNames) + ".", "functionName");
             }

@@ -14,6 +14,7 @@
     FunctionsToExport    = @(
         'Connect-DelegatedAdmin'
         'Disconnect-DelegatedAdmin'
+        'Get-DelegatedAdminAccessLedger'
         'Get-DelegatedAdminContext'
         'Get-DelegatedAdminCustomer'
         'Get-DelegatedAdminGdapAccessAssignment'

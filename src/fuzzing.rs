@@ -52,12 +52,13 @@ pub enum Export {
     JobCancel,
     JobResult,
     JobFree,
+    AccessLedger,
 }
 
 type ExportFn = extern "C" fn(*const c_char) -> *mut c_char;
 
 impl Export {
-    pub const ALL: [Export; 22] = [
+    pub const ALL: [Export; 23] = [
         Export::AcquireToken,
         Export::StartDeviceCode,
         Export::PollDeviceCode,
@@ -80,6 +81,7 @@ impl Export {
         Export::JobCancel,
         Export::JobResult,
         Export::JobFree,
+        Export::AccessLedger,
     ];
 
     /// The C name, e.g. `da_acquire_token`.
@@ -107,6 +109,7 @@ impl Export {
             Export::JobCancel => "da_job_cancel",
             Export::JobResult => "da_job_result",
             Export::JobFree => "da_job_free",
+            Export::AccessLedger => "da_access_ledger",
         }
     }
 
@@ -135,6 +138,7 @@ impl Export {
             Export::JobCancel => da_job_cancel,
             Export::JobResult => da_job_result,
             Export::JobFree => da_job_free,
+            Export::AccessLedger => da_access_ledger,
         }
     }
 }

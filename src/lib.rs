@@ -31,6 +31,7 @@ pub mod fuzzing;
 pub mod gdap;
 pub mod identity;
 pub mod interactive;
+pub mod ledger;
 pub mod lighthouse;
 mod lro;
 pub mod options;

@@ -19,7 +19,7 @@ function Get-DelegatedAdminProgressId {
     [OutputType([int])]
     param(
         [Parameter(Mandatory = $true)]
-        [ValidateSet('planDapCleanup', 'applyDapCleanup', 'listCustomers', 'removeLighthouseAssignment', 'Pipeline', 'plan', 'apply',
+        [ValidateSet('planDapCleanup', 'applyDapCleanup', 'listCustomers', 'removeLighthouseAssignment', 'Pipeline', 'plan', 'apply', 'accessLedger',
             'listGdapRelationships', 'removeGdapGlobalAdminRole', 'terminateGdapRelationship')]
         [string] $Operation
     )
@@ -36,6 +36,7 @@ function Get-DelegatedAdminProgressId {
         terminateGdapRelationship  = 7
         plan                       = 8
         apply                      = 9
+        accessLedger               = 10
     }[$Operation]
     return ($base + $offset)
 }

@@ -65,7 +65,7 @@ function Invoke-DelegatedAdminJob {
     [OutputType([pscustomobject])]
     param(
         [Parameter(Mandatory = $true)]
-        [ValidateSet('plan', 'apply', 'planDapCleanup', 'applyDapCleanup', 'listCustomers', 'removeLighthouseAssignment',
+        [ValidateSet('plan', 'apply', 'accessLedger', 'planDapCleanup', 'applyDapCleanup', 'listCustomers', 'removeLighthouseAssignment',
             'listGdapRelationships', 'removeGdapGlobalAdminRole', 'terminateGdapRelationship')]
         [string] $Operation,
 
@@ -110,6 +110,7 @@ function Invoke-DelegatedAdminJob {
         terminateGdapRelationship  = 'da_terminate_gdap_relationship'
         plan                       = 'da_plan'
         apply                      = 'da_apply'
+        accessLedger               = 'da_access_ledger'
     }[$Operation]
     # The services each operation needs a token for (the first is shown with -Verbose). The plan also asks
     # Graph for the GDAP relationships, but a connection without a Graph token still plans: the library then
@@ -126,6 +127,8 @@ function Invoke-DelegatedAdminJob {
         # customer APIs; each service at its own endpoint.
         plan                       = @('Graph', 'ResourceManager', 'CustomerAdmin', 'PartnerCenter')
         apply                      = @('Graph', 'ResourceManager', 'CustomerAdmin', 'PartnerCenter')
+        # The access ledger: the customers' DAP state, their GDAP relationships, the Lighthouse delegations.
+        accessLedger               = @('CustomerAdmin', 'Graph', 'ResourceManager')
     }[$Operation]
 
     $connection = $script:DelegatedAdminConnection

@@ -36,7 +36,7 @@ function Write-DelegatedAdminJobProgress {
     [OutputType([void])]
     param(
         [Parameter(Mandatory = $true)]
-        [ValidateSet('plan', 'apply', 'planDapCleanup', 'applyDapCleanup', 'listCustomers', 'removeLighthouseAssignment',
+        [ValidateSet('plan', 'apply', 'accessLedger', 'planDapCleanup', 'applyDapCleanup', 'listCustomers', 'removeLighthouseAssignment',
             'listGdapRelationships', 'removeGdapGlobalAdminRole', 'terminateGdapRelationship')]
         [string] $Operation,
 
@@ -91,6 +91,19 @@ function Write-DelegatedAdminJobProgress {
             $relationships = [long]$progress.relationshipsListed
         }
         $text = 'Planning ({0}): {1} relationships, {2} of {3} subscriptions listed' -f $phase, (& $n $relationships), (& $n $done), (& $n $total)
+        if ($state -eq 'cancelling') {
+            $text = 'Cancelling. ' + $text
+        }
+        Write-Progress -Id $Id -ParentId $ParentId -Activity $Activity -Status $text
+        return
+    }
+
+    if ($Operation -eq 'accessLedger') {
+        $relationships = [long]0
+        if ($null -ne $progress -and $null -ne $progress.PSObject.Properties['relationshipsListed']) {
+            $relationships = [long]$progress.relationshipsListed
+        }
+        $text = 'Reading ({0}): {1} customers, {2} GDAP relationships, {3} of {4} access assignment and subscription listings' -f $phase, (& $n $listed), (& $n $relationships), (& $n $done), (& $n $total)
         if ($state -eq 'cancelling') {
             $text = 'Cancelling. ' + $text
         }

@@ -96,6 +96,12 @@ pub trait TokenCredential: Send + Sync + std::fmt::Debug {
         true
     }
 
+    /// Whether this credential can be asked for a token for `scope` at all (tokens brought per service
+    /// cover only their services), so that an optional source it cannot reach is skipped, not failed.
+    fn serves(&self, _scope: &str) -> bool {
+        true
+    }
+
     /// The kind, as shown to users: `accessToken`, `clientSecret`, `certificate`, `managedIdentity`, ...
     fn kind(&self) -> &'static str;
 

@@ -91,6 +91,10 @@ impl TokenCredential for StaticTokens {
         false
     }
 
+    fn serves(&self, scope: &str) -> bool {
+        self.token_for(scope).is_ok()
+    }
+
     fn kind(&self) -> &'static str {
         if self.any.is_some() {
             "accessToken"

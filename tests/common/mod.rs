@@ -128,14 +128,15 @@ pub fn count_requests(emu: &Emulator) -> usize {
 }
 
 pub use delegated_admin::ffi::{
-    da_acquire_token, da_apply, da_get_gdap_relationship, da_list_delegated_admin_customers,
-    da_list_gdap_access_assignments, da_list_gdap_customers, da_list_gdap_relationships,
-    da_list_lighthouse_assignments, da_plan, da_poll_device_code, da_remove_dap_relationship,
-    da_remove_gdap_global_admin_role, da_remove_lighthouse_assignment, da_set_gdap_auto_extend,
-    da_start_device_code, da_terminate_gdap_relationship, da_update_delegated_admin_relationship,
+    da_access_ledger, da_acquire_token, da_apply, da_get_gdap_relationship,
+    da_list_delegated_admin_customers, da_list_gdap_access_assignments, da_list_gdap_customers,
+    da_list_gdap_relationships, da_list_lighthouse_assignments, da_plan, da_poll_device_code,
+    da_remove_dap_relationship, da_remove_gdap_global_admin_role, da_remove_lighthouse_assignment,
+    da_set_gdap_auto_extend, da_start_device_code, da_terminate_gdap_relationship,
+    da_update_delegated_admin_relationship,
 };
 
-pub const ALL: [(&str, Export); 17] = [
+pub const ALL: [(&str, Export); 18] = [
     ("da_acquire_token", da_acquire_token),
     ("da_start_device_code", da_start_device_code),
     ("da_poll_device_code", da_poll_device_code),
@@ -174,6 +175,7 @@ pub const ALL: [(&str, Export); 17] = [
     ("da_list_gdap_customers", da_list_gdap_customers),
     ("da_plan", da_plan),
     ("da_apply", da_apply),
+    ("da_access_ledger", da_access_ledger),
 ];
 
 // ---------------------------------------------------------------------------------------------------------
