@@ -322,9 +322,9 @@ pub fn write_html(ledger: &Ledger, out: &mut dyn Write) -> io::Result<()> {
         .map(|x| x.source)
         .collect();
     if !failed.is_empty() {
-        write!(
+        writeln!(
             out,
-            "<p class=\"incomplete\" id=\"incomplete\">Incomplete: {} could not be read in full (see Sources); risks that depend on them are not judged.</p>\n",
+            "<p class=\"incomplete\" id=\"incomplete\">Incomplete: {} could not be read in full (see Sources); risks that depend on them are not judged.</p>",
             escape(&failed.join(", "))
         )?;
     }

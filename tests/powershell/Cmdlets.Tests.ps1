@@ -95,7 +95,8 @@ Describe 'Every public cmdlet' {
     }
 
     It 'has the parameter sets an admin relies on' {
-        @((Get-Command -Name Connect-DelegatedAdmin).ParameterSets.Name | Sort-Object) | Should -Be @('AccessToken', 'ClientSecret', 'Context', 'Credential', 'DeviceCode', 'RefreshToken')
+        @((Get-Command -Name Connect-DelegatedAdmin).ParameterSets.Name | Sort-Object) | Should -Be @('AccessToken', 'Certificate', 'CertificatePath', 'CertificateThumbprint', 'ClientSecret', 'Context', 'Credential', 'DeviceCode', 'Interactive', 'ManagedIdentity', 'RefreshToken')
+        @((Get-Command -Name Get-DelegatedAdminGdapRelationship).ParameterSets.Name | Sort-Object) | Should -Be @('Id', 'List')
         (Get-Command -Name Connect-DelegatedAdmin).DefaultParameterSet | Should -Be 'ClientSecret'
         @((Get-Command -Name Get-DelegatedAdminCustomer).ParameterSets.Name | Sort-Object) | Should -Be @('All', 'Inactive', 'Page')
         @((Get-Command -Name Get-DelegatedAdminLighthouseAssignment).ParameterSets.Name | Sort-Object) | Should -Be @('Scope', 'Subscription')
@@ -106,6 +107,9 @@ Describe 'Every public cmdlet' {
         { Remove-DelegatedAdminLighthouseAssignment -AssignmentId '/x' -Scope '/subscriptions/y' -AssignmentName z -WhatIf } | Should -Throw -ErrorId 'AmbiguousParameterSet,Remove-DelegatedAdminLighthouseAssignment'
         $secret = ConvertTo-SecureString -String 'x' -AsPlainText -Force
         { Connect-DelegatedAdmin -ClientId a -ClientSecret $secret -AccessToken $secret } | Should -Throw -ErrorId 'AmbiguousParameterSet,Connect-DelegatedAdmin'
+        { Connect-DelegatedAdmin -ClientId a -ManagedIdentity -ClientSecret $secret } | Should -Throw -ErrorId 'AmbiguousParameterSet,Connect-DelegatedAdmin'
+        { Connect-DelegatedAdmin -ClientId a -CertificatePath x.pem -CertificateThumbprint ('AB' * 20) } | Should -Throw -ErrorId 'AmbiguousParameterSet,Connect-DelegatedAdmin'
+        { Get-DelegatedAdminGdapRelationship -Id x -Status active } | Should -Throw -ErrorId 'AmbiguousParameterSet,Get-DelegatedAdminGdapRelationship'
     }
 }
 

@@ -62,7 +62,17 @@ if (-not [string]::IsNullOrEmpty($ResultsPath)) {
     $configuration.TestResult.OutputPath = $ResultsPath
 }
 $watch = [System.Diagnostics.Stopwatch]::StartNew()
-$result = Invoke-Pester -Configuration $configuration
+# Anything else a test file writes to the pipeline comes out here too: keep only Pester's own result, so that
+# its counts are read (an array's would be empty, and a failed run would exit 0).
+$output = @(Invoke-Pester -Configuration $configuration)
+$result = $output | Where-Object { $null -ne $_ -and $_.PSObject.TypeNames -contains 'Pester.Run' } | Select-Object -Last 1
+if ($null -eq $result) {
+    Write-Host ('Pester returned no run result ({0} other object(s) in its output).' -f $output.Count)
+    exit 1
+}
+if ($output.Count -gt 1) {
+    Write-Host ('Note: the test files wrote {0} object(s) to the pipeline besides the run result.' -f ($output.Count - 1))
+}
 Write-Host ('Pester on {0} {1}: {2} passed, {3} failed, {4} skipped, {5} not run, in {6:N1} s' -f $PSVersionTable.PSEdition, $PSVersionTable.PSVersion, $result.PassedCount, $result.FailedCount, $result.SkippedCount, $result.NotRunCount, $watch.Elapsed.TotalSeconds)
 if ($result.Result -ne 'Passed' -and $result.FailedCount -eq 0) {
     # A failure outside a test (a BeforeAll, a discovery error) counts too.

@@ -156,7 +156,9 @@ $ErrorActionPreference = 'Stop'
         $run.Output | Should -Match ('imported from: ' + [regex]::Escape($ModuleBase))
         $run.Output | Should -Match '2\. Listed 40 delegated admin customers'
         $run.Output | Should -Match '5\. Applied the plan: \d+ removed, 0 failed'
-        $run.Output | Should -Match '8\. Removed Lighthouse assignment \S+: deleted'
+        $run.Output | Should -Match '6\. GDAP \(Microsoft Graph\): \d+ active relationships end within 60 days'
+        $run.Output | Should -Match "7\. Turned on auto-extend for GDAP relationship '[^']+': P180D"
+        $run.Output | Should -Match '10\. Removed Lighthouse assignment \S+: deleted'
     }
 
     It 'installs with Install-PSResource from a private feed (a folder), and the installed module works' -Skip:(-not $HasPSResourceGet) {
@@ -192,7 +194,9 @@ $module = Get-Module -Name DelegatedAdmin
         $run = Invoke-ChildShell -Script $script -Environment $environment -Arguments @($feed)
         $run.ExitCode | Should -Be 0 -Because $run.Output
         $run.Output | Should -Match ("installed: {0} at {1}" -f [regex]::Escape($Version), [regex]::Escape($TestDrive))
-        $exported = @((Import-PowerShellDataFile -LiteralPath (Get-TestModuleManifest)).FunctionsToExport).Count
+        # Every function the manifest exports, as installed.
+        $exported = @((Import-PowerShellDataFile -Path $ModuleManifest).FunctionsToExport).Count
+        $exported | Should -BeGreaterThan 10
         $run.Output | Should -Match ('library: {0} commands' -f $exported)
         Test-Path -LiteralPath (Join-Path -Path $TestDrive -ChildPath 'PSResourceGet') | Should -BeFalse
     }
