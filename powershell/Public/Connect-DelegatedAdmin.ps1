@@ -447,17 +447,32 @@ function Connect-DelegatedAdmin {
     $authKind = $PSCmdlet.ParameterSetName
     if ($authKind -eq 'Context') {
         # Another runspace's connection: copy it (its SecureStrings too), so that each runspace owns and disposes
-        # its own, and do not validate it again.
+        # its own, and do not validate it again. Several runspaces may copy the same object at once
+        # (ForEach-Object -Parallel with $using:context), and a PSObject is not safe to read from several threads:
+        # the copies are made one at a time, under a lock on this module version's interop type, which every
+        # runspace of the process shares.
         $source = $null
-        $property = $Context.PSObject.Properties['Connection']
-        if ($null -ne $property) {
-            $source = $property.Value
+        $copy = $null
+        $lockTaken = $false
+        try {
+            [System.Threading.Monitor]::Enter($script:DelegatedAdminNative, [ref]$lockTaken)
+            $property = $Context.PSObject.Properties['Connection']
+            if ($null -ne $property) {
+                $source = $property.Value
+            }
+            if ($null -ne $source -and $null -ne $source.PSObject.Properties['AuthKind']) {
+                $copy = Copy-DelegatedAdminConnection -Connection $source
+            }
         }
-        if ($null -eq $source -or $null -eq $source.PSObject.Properties['AuthKind']) {
+        finally {
+            if ($lockTaken) {
+                [System.Threading.Monitor]::Exit($script:DelegatedAdminNative)
+            }
+        }
+        if ($null -eq $copy) {
             $record = ConvertTo-DelegatedAdminErrorRecord -Message '-Context takes the DelegatedAdmin.Context that Get-DelegatedAdminContext (or Connect-DelegatedAdmin -PassThru) returns in a connected session.' -ErrorId 'DelegatedAdmin.InvalidArgument.Context' -Category InvalidArgument -TargetObject $Context
             $PSCmdlet.ThrowTerminatingError($record)
         }
-        $copy = Copy-DelegatedAdminConnection -Connection $source
         Clear-DelegatedAdminConnection
         $script:DelegatedAdminConnection = $copy
         Write-Verbose ('Connected from a context: {0} authentication, tenant {1}, client {2}.' -f $copy.AuthKind, $copy.TenantId, $copy.ClientId)

@@ -4,7 +4,8 @@ function Get-DelegatedAdminToken {
     Gets an access token for a resource or scope with the current connection's credentials.
 
     .DESCRIPTION
-    Calls da_acquire_token with the client credentials or refresh token of Connect-DelegatedAdmin. The native
+    Calls da_acquire_token with the credential of Connect-DelegatedAdmin (client secret, certificate, managed
+    identity, refresh token, device code or interactive sign-in). The native
     library caches tokens per authority, tenant, client and scope until five minutes before they expire, so
     calling this repeatedly is cheap. The token is returned as a SecureString unless -AsPlainText is given.
     Connections made with -AccessToken cannot acquire new tokens.
@@ -13,7 +14,8 @@ function Get-DelegatedAdminToken {
     The resource, for example https://management.azure.com (the scope becomes <resource>/.default).
 
     .PARAMETER Scope
-    The scope, for example https://api.partnercenter.microsoft.com/.default. Default: Partner Center's .default.
+    The scope, for example https://api.partnercenter.microsoft.com/.default. Default: Partner Center's .default in
+    the connection's cloud (https://partner.partnercenterapi.microsoftonline.cn/.default in China).
 
     .PARAMETER AsPlainText
     Returns AccessToken (and RefreshToken) as plain strings. Anyone who sees the output can use the token.
@@ -39,7 +41,7 @@ function Get-DelegatedAdminToken {
 
         [Parameter(ParameterSetName = 'Scope')]
         [ValidateNotNullOrEmpty()]
-        [string] $Scope = 'https://api.partnercenter.microsoft.com/.default',
+        [string] $Scope,
 
         [Parameter()]
         [switch] $AsPlainText
@@ -51,6 +53,14 @@ function Get-DelegatedAdminToken {
         $PSCmdlet.ThrowTerminatingError($record)
     }
 
+    if ($PSCmdlet.ParameterSetName -eq 'Scope' -and -not $PSBoundParameters.ContainsKey('Scope')) {
+        # Partner Center's, in the connection's cloud (China has an audience of its own).
+        $cloudName = 'Public'
+        if ($null -ne $connection -and -not [string]::IsNullOrEmpty([string]$connection.Cloud)) {
+            $cloudName = [string]$connection.Cloud
+        }
+        $Scope = '{0}/.default' -f (Get-DelegatedAdminCloud -Name $cloudName).Audiences['PartnerCenter']
+    }
     $request = [ordered]@{}
     $target = $Scope
     if ($PSCmdlet.ParameterSetName -eq 'Resource') {

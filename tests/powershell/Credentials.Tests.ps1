@@ -286,6 +286,7 @@ foreach ($case in $args[2].Split(',')) {
         'resourceId' { Test-Case 'resourceId' { Connect-DelegatedAdmin -ManagedIdentity -ManagedIdentityResourceId $user.resourceId -Endpoint $url; & $show } }
         'unknown' { Test-Case 'unknown' { Connect-DelegatedAdmin -ManagedIdentity -ManagedIdentityClientId '11111111-2222-4333-8444-555555555555' -Endpoint $url -MaxRetries 0 } }
         'two' { Test-Case 'two' { Connect-DelegatedAdmin -ManagedIdentity -ManagedIdentityClientId $user.clientId -ManagedIdentityObjectId $user.objectId -Endpoint $url } }
+        'token' { Test-Case 'token' { Connect-DelegatedAdmin -ManagedIdentity -Endpoint $url -SkipValidation; $t = Get-DelegatedAdminToken -Resource 'https://graph.microsoft.com'; $t.TokenType; $t.AccessToken.GetType().Name } }
         'readiness' { Test-Case 'readiness' { Connect-DelegatedAdmin -ManagedIdentity -Endpoint $url -SkipValidation; Test-DelegatedAdminReadiness -Service Graph, ResourceManager | ForEach-Object { '{0}:{1}:{2}:{3}' -f $_.Service, $_.Identity, $_.Audience, $_.Ready } } }
     }
 }
@@ -303,7 +304,7 @@ foreach ($case in $args[2].Split(',')) {
     It 'App Service / Azure Automation (IDENTITY_ENDPOINT, IDENTITY_HEADER): system-assigned and user-assigned by each id; an unknown identity, two ids and the service unavailable fail clearly' {
         $before = (Get-EmulatorJson -Url $Url -Path '/_emulator/stats').managedIdentityRequests
         $environment = @{ IDENTITY_ENDPOINT = $Identity.appService.endpoint; IDENTITY_HEADER = $Identity.appService.identityHeader }
-        $run = Invoke-ManagedIdentityChild -Environment $environment -Cases 'unavailable,system,clientId,objectId,resourceId,unknown,two,readiness'
+        $run = Invoke-ManagedIdentityChild -Environment $environment -Cases 'unavailable,system,clientId,objectId,resourceId,unknown,two,token,readiness'
         $run.ExitCode | Should -Be 0 -Because $run.Output
         Get-Case -Output $run.Output -Name 'unavailable' | Should -BeLike 'error DelegatedAdmin.server_error* InvalidResult *'
         Get-Case -Output $run.Output -Name 'system' | Should -Be 'ok ManagedIdentity|system-assigned|2'
@@ -312,6 +313,7 @@ foreach ($case in $args[2].Split(',')) {
         Get-Case -Output $run.Output -Name 'resourceId' | Should -Be ('ok ManagedIdentity|user-assigned, resource id {0}|2' -f $Identity.userAssigned.resourceId)
         Get-Case -Output $run.Output -Name 'unknown' | Should -BeLike 'error DelegatedAdmin.invalid_request* InvalidArgument *'
         Get-Case -Output $run.Output -Name 'two' | Should -BeLike 'error DelegatedAdmin.InvalidArgument.ManagedIdentity* InvalidArgument *'
+        Get-Case -Output $run.Output -Name 'token' | Should -Be 'ok Bearer|SecureString'
         Get-Case -Output $run.Output -Name 'readiness' | Should -Be 'ok Graph:app:https://graph.microsoft.com:True|ResourceManager:app:https://management.azure.com:True'
         $run.Output | Should -Not -Match ([regex]::Escape($Identity.appService.identityHeader))
         (Get-EmulatorJson -Url $Url -Path '/_emulator/stats').managedIdentityRequests | Should -BeGreaterThan ($before + 5)
@@ -500,6 +502,8 @@ Describe 'National clouds (-Cloud): every token for its own cloud''s audience' {
             ($ready | Where-Object Service -EQ 'Graph').Audience | Should -Be 'https://microsoftgraph.chinacloudapi.cn'
             ($ready | Where-Object Service -EQ 'ResourceManager').Audience | Should -Be 'https://management.chinacloudapi.cn'
             @($ready | Where-Object { -not $_.Ready }).Count | Should -Be 0
+            # Get-DelegatedAdminToken's default is Partner Center of the connection's cloud too.
+            (Get-DelegatedAdminToken).Scope | Should -BeLike 'https://partner.partnercenterapi.microsoftonline.cn/*'
             # The public cloud's scopes at the China identity platform: refused, never a token for the wrong audience.
             $failure = { Connect-DelegatedAdmin -Endpoint $china.Url -TenantId $china.Fixtures.tenantId -ClientId $china.Fixtures.clientId -ClientSecret $Secret } | Should -Throw -PassThru
             $failure.Exception.Code | Should -BeLike '*70011*'
