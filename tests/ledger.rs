@@ -644,7 +644,7 @@ fn lighthouse_is_skipped_without_a_token_for_arm_and_said_so() {
     }
     assert_eq!(l["complete"], true, "skipped is not a failure");
     assert_eq!(source(&l, "gdapRelationships")["status"], "ok");
-    assert_eq!(risk_count(&l, "lighthouse_standing_owner").1, false);
+    assert!(!risk_count(&l, "lighthouse_standing_owner").1);
     assert!(emu
         .requests()
         .iter()
